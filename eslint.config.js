@@ -1,0 +1,30 @@
+// Lint rules, including the dependency directions of docs/architecture.md:
+// common is a leaf, agentx knows nothing of the product, tallyman stays light.
+import tseslint from 'typescript-eslint';
+
+const restrict = (patterns, why) => ({
+  'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group: [group], message: why })) }],
+});
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'src/stevedore/config/grammar.ts'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['src/common/**'],
+    rules: restrict(['**/tallyman/*', '**/stevedore/*', '**/agentx/*', '**/bin/*', 'fastify', 'pino', 'commander'], 'src/common is a leaf: it imports only node built-ins'),
+  },
+  {
+    files: ['src/agentx/**'],
+    rules: restrict(['**/tallyman/*', '**/stevedore/*', '**/bin/*', 'fastify', 'pino', 'commander', 'net-snmp'], 'src/agentx is a standalone RFC 2741 library: common and node built-ins only'),
+  },
+  {
+    files: ['src/tallyman/**', 'src/bin/tallyman.ts'],
+    rules: restrict(['**/stevedore/*', '**/agentx/*', 'fastify', 'pino', 'commander', 'net-snmp', 'node:http', 'http'], 'tallyman starts on every health check: no heavy imports (bench/tallyman)'),
+  },
+);

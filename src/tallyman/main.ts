@@ -1,0 +1,99 @@
+import { hostname as systemHostname } from 'node:os';
+import { DEFAULT_OUTPUT_CAP, type Report } from '../common/report.js';
+import { VERSION } from '../common/version.js';
+import { readDefaultGateway } from './gateway.js';
+import { parseArguments } from './options.js';
+import { postReport } from './post.js';
+import { runCommand, type Sink } from './run.js';
+import { formatAddress } from './server.js';
+import { settle, type Environment, type Settings } from './settings.js';
+import { EXIT_USAGE, HELP, SYNOPSIS } from './usage.js';
+import { UsageError } from './usage-error.js';
+import type { RunResult } from './run-result.js';
+
+export interface Io {
+  stdout: Sink;
+  stderr: Sink;
+  /** tallyman's own messages, one line each. */
+  message(line: string): void;
+}
+
+const KILL_GRACE_MS = 1000;
+const DRAIN_MS = 200;
+
+function toReport(service: string, settings: Settings, value: unknown, result: RunResult): Report {
+  return {
+    service,
+    hostname: settings.hostname,
+    exitCode: result.exitCode,
+    signal: result.signal,
+    timedOut: result.timedOut,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    truncated: result.truncated,
+    startedAt: result.startedAt.toISOString(),
+    durationMs: result.durationMs,
+    value,
+    version: VERSION,
+  };
+}
+
+/** Runs tallyman; resolves to its exit status. */
+export async function main(argv: readonly string[], env: Environment, io: Io, routeFile?: string): Promise<number> {
+  let invocation;
+  let settings: Settings;
+  try {
+    invocation = parseArguments(argv);
+    if (invocation.kind === 'help') {
+      io.stdout.write(Buffer.from(HELP));
+      return 0;
+    }
+    if (invocation.kind === 'version') {
+      io.stdout.write(Buffer.from(`tallyman ${VERSION}\n`));
+      return 0;
+    }
+    settings = settle(invocation.options, env, systemHostname);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(Buffer.from(`tallyman: ${error.message}\n${SYNOPSIS}`));
+    return EXIT_USAGE;
+  }
+  const options = invocation.options;
+  const say = (line: string): void => {
+    if (!options.quiet) io.message(`tallyman: ${line}`);
+  };
+  const debug = (line: string): void => {
+    if (options.debug && !options.quiet) io.message(`tallyman: ${line}`);
+  };
+
+  const result = await runCommand({
+    command: options.command,
+    args: options.args,
+    ...(options.executionTimeoutMs !== undefined && { executionTimeoutMs: options.executionTimeoutMs }),
+    killGraceMs: KILL_GRACE_MS,
+    drainMs: DRAIN_MS,
+    outputCap: DEFAULT_OUTPUT_CAP,
+    stdout: io.stdout,
+    stderr: io.stderr,
+    forwardSignals: ['SIGTERM', 'SIGINT', 'SIGHUP'],
+  });
+  if (result.failure) say(result.failure);
+  if (result.timedOut) say(`${options.command}: no result within --execution-timeout=${options.executionTimeoutMs! / 1000}, stopped`);
+  debug(`${options.command} exited with status ${result.exitCode} in ${result.durationMs} ms`);
+
+  const host = settings.server.host ?? readDefaultGateway(routeFile);
+  if (host === null) {
+    say('report not sent: no default gateway to find the collector; use --server=HOST:PORT or TALLYMAN_SERVER');
+    return result.exitCode;
+  }
+  const server = { host, port: settings.server.port };
+  const body = JSON.stringify(toReport(options.service, settings, options.value, result));
+  debug(`server ${formatAddress(server)} (${settings.serverOrigin}), sending ${Buffer.byteLength(body)} bytes`);
+  const outcome = await postReport(server, body, settings.token, options.connectionTimeoutMs);
+  if (outcome.delivered) {
+    debug(`collector answered HTTP ${outcome.status} in ${outcome.elapsedMs} ms`);
+  } else {
+    say(`report not delivered to ${formatAddress(server)}: ${outcome.reason}`);
+  }
+  return result.exitCode;
+}

@@ -1,0 +1,7 @@
+import { fileURLToPath } from 'node:url';
+
+/** The repository's top directory (tests run from dist/test). */
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** The self-contained tallyman file `npm run build` writes: what containers run. */
+export const TALLYMAN = `${ROOT}dist/tallyman.cjs`;
