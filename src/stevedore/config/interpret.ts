@@ -1,0 +1,139 @@
+/**
+ * The syntax tree (includes already in place) to the typed Config: every statement checked
+ * against the table of statements.ts, defaults filled in for those absent. Every semantic error
+ * of the file is reported in the same run; any error means no Config.
+ */
+import type { Argument, Statement } from './ast.js';
+import type { Config, ServiceConfig, SourceLocation } from './config.js';
+import { ConfigError } from './errors.js';
+import { SERVICE_STATEMENTS, STATEMENTS, type Draft, type Problem, type ServiceDraft, type StatementSpec } from './statements.js';
+import { argumentCount, missingSemicolon, usage } from './statement-shape.js';
+import { closest } from './suggest.js';
+
+export type Interpreted = { ok: true; config: Config } | { ok: false; errors: ConfigError[] };
+
+const MAIN = new Map(STATEMENTS.map((s) => [s.name, s]));
+const IN_SERVICE = new Map(SERVICE_STATEMENTS.map((s) => [s.name, s]));
+const DEFAULT_PLACE: SourceLocation = { file: '(default)', line: 0, col: 0 };
+
+interface Scope<Target> {
+  table: ReadonlyMap<string, StatementSpec<Target>>;
+  /** Why a statement of the other scope is not allowed here. */
+  misplaced: (name: string) => string | null;
+}
+
+const MAIN_SCOPE: Scope<Draft> = {
+  table: MAIN,
+  misplaced: (name) => (IN_SERVICE.has(name) ? `'${name}' belongs in a service block: service NAME { ${name} ...; }` : null),
+};
+
+const SERVICE_SCOPE: Scope<ServiceDraft> = {
+  table: IN_SERVICE,
+  misplaced: (name) => (MAIN.has(name) ? `'${name}' is not allowed in a service block (only ${[...IN_SERVICE.keys()].join(', ')})` : null),
+};
+
+class Interpreter {
+  readonly problems: Problem[] = [];
+
+  /** Applies the statements of one scope to its target; returns the names given. */
+  statements<Target>(statements: readonly Statement[], scope: Scope<Target>, target: Target): Map<string, Statement> {
+    const given = new Map<string, Statement>();
+    for (const statement of statements) {
+      const name = statement.keyword.value;
+      const spec = scope.table.get(name);
+      if (!spec) {
+        this.unknown(statement, scope);
+        continue;
+      }
+      const first = given.get(name);
+      if (first && !spec.repeatable) {
+        const { file, line } = first.loc;
+        this.problems.push({ code: 'CONFIG_DUPLICATE', message: `'${name}' already set at ${file}:${line}`, at: statement.loc });
+        continue;
+      }
+      if (!first) given.set(name, statement);
+      if (statement.block && !spec.block) {
+        this.problems.push({ code: 'CONFIG_UNEXPECTED_BLOCK', message: `'${name}' takes no block: ${usage(spec)}`, at: statement.block.open });
+      }
+      const wrong = missingSemicolon(statement, spec) ?? argumentCount(statement, spec);
+      if (wrong) {
+        this.problems.push(wrong);
+        continue;
+      }
+      this.problems.push(...spec.apply(target, statement.args, statement));
+      if (spec.block) this.block(statement, spec.block.statements, spec.block.target(target));
+    }
+    return given;
+  }
+
+  private block(statement: Statement, table: readonly StatementSpec<ServiceDraft>[], service: ServiceDraft): void {
+    const given = this.statements(statement.block?.statements ?? [], SERVICE_SCOPE, service);
+    this.defaults(table, given, service);
+  }
+
+  private unknown<Target>(statement: Statement, scope: Scope<Target>): void {
+    const name = statement.keyword.value;
+    const misplaced = scope.misplaced(name);
+    if (misplaced) {
+      this.problems.push({ code: 'CONFIG_MISPLACED_STATEMENT', message: misplaced, at: statement.loc });
+      return;
+    }
+    const near = closest(name, scope.table.keys());
+    const hint = near ? `did you mean '${near}'?` : 'stevedore --config-help lists them';
+    this.problems.push({ code: 'CONFIG_UNKNOWN_STATEMENT', message: `unknown statement '${name}' (${hint})`, at: statement.loc });
+  }
+
+  /** Gives every statement not given its default, through its own validator. */
+  defaults<Target>(table: readonly StatementSpec<Target>[], given: ReadonlyMap<string, Statement>, target: Target): void {
+    for (const spec of table) {
+      if (given.has(spec.name) || spec.default === null || !('args' in spec.default)) continue;
+      const args: Argument[] = spec.default.args.map((value) => ({ type: 'word', value, text: value, loc: DEFAULT_PLACE, end: DEFAULT_PLACE }));
+      const keyword: Argument = { type: 'word', value: spec.name, text: spec.name, loc: DEFAULT_PLACE, end: DEFAULT_PLACE };
+      const wrong = spec.apply(target, args, { keyword, args, block: null, loc: DEFAULT_PLACE });
+      if (wrong.length > 0) throw new Error(`the default of '${spec.name}' does not validate: ${wrong[0]?.message}`);
+    }
+  }
+}
+
+function blankDraft(): Draft {
+  return {
+    // Placeholders: every field without a null default is set from the table's defaults.
+    settings: {
+      listen: [], agentxSocket: null, agentxPingIntervalMs: 0, snmpListen: null, snmpCommunity: '', ttlMs: 0, expireMs: 0,
+      maxOutputBytes: 0, maxInstances: 0, allow: [], deny: [], token: null, stateFile: null, pidfile: null, user: null,
+      group: null, logLevel: 'info', syslog: false, syslogFacility: '', syslogTag: '',
+    },
+    services: [],
+    servicesByName: new Map(),
+    listenedAt: new Map(),
+  };
+}
+
+function toError(problem: Problem): ConfigError {
+  return new ConfigError(problem.code, problem.message, problem.at);
+}
+
+/** `mainFile` names whole-file errors; `files` is every file read, for Config.files. */
+export function interpret(statements: readonly Statement[], mainFile: string, files: readonly string[]): Interpreted {
+  const interpreter = new Interpreter();
+  const draft = blankDraft();
+  const given = interpreter.statements(statements, MAIN_SCOPE, draft);
+  interpreter.defaults(STATEMENTS, given, draft);
+  const errors = interpreter.problems.map(toError);
+  if (draft.services.length === 0) {
+    errors.push(new ConfigError('CONFIG_NO_SERVICE', `no service declared: add at least one 'service NAME;'`, { file: mainFile }));
+  }
+  if (errors.length > 0) return { ok: false, errors };
+  const { settings } = draft;
+  const services = draft.services.map(
+    (s): ServiceConfig => ({
+      name: s.name,
+      description: s.description,
+      ttlMs: s.ttlMs ?? settings.ttlMs,
+      expireMs: s.expireMs ?? settings.expireMs,
+      maxInstances: s.maxInstances,
+      declaredAt: s.declaredAt,
+    }),
+  );
+  return { ok: true, config: { services, ...settings, files: [...files] } };
+}

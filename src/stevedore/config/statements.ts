@@ -1,0 +1,295 @@
+/**
+ * Every statement of stevedore.conf in one table: name, arguments, default, help text and
+ * validator. interpret.ts validates with it and help.ts prints `stevedore --config-help` from
+ * it, so the two cannot drift. A default is written as an operator would write the statement,
+ * and goes through the same validator.
+ */
+import { dirname, resolve } from 'node:path';
+import type { Argument, Statement } from './ast.js';
+import type { Config, LogLevel, SourceLocation } from './config.js';
+import type { ConfigErrorCode } from './errors.js';
+import { parseAgentxAddress, parseHostPort } from './values/address.js';
+import { parseBoolean } from './values/boolean.js';
+import { parseChoice } from './values/choice.js';
+import { parseCidr } from './values/cidr.js';
+import { parseCount } from './values/count.js';
+import { parseDuration } from './values/duration.js';
+import { parseAccount, parseCommunity, parseDescription, parseServiceName, parseSyslogTag, parseToken } from './values/names.js';
+import { parseSize } from './values/size.js';
+import { valid, type Value } from './values/value.js';
+
+export interface Problem {
+  code: ConfigErrorCode;
+  message: string;
+  at: SourceLocation;
+}
+
+/** A service while the file is read: ttl and expire fall back to the global ones at the end. */
+export interface ServiceDraft {
+  name: string;
+  description: string;
+  ttlMs: number | null;
+  expireMs: number | null;
+  maxInstances: number | null;
+  declaredAt: SourceLocation;
+}
+
+export type Settings = Omit<Config, 'services' | 'files'>;
+
+/** The configuration while its statements are read. */
+export interface Draft {
+  settings: Settings;
+  services: ServiceDraft[];
+  servicesByName: Map<string, ServiceDraft>;
+  /** Where each `listen` address was given, to report one given twice. */
+  listenedAt: Map<string, SourceLocation>;
+}
+
+/** The arguments that stand for an absent statement, or what its absence means. */
+export type Default = { args: readonly string[] } | { shown: string } | null;
+
+export interface StatementSpec<Target> {
+  readonly name: string;
+  /** Its arguments as --config-help shows them: 'DURATION', 'CIDR...'. */
+  readonly synopsis: string;
+  readonly help: string;
+  readonly default: Default;
+  /** May appear more than once (its values add up); otherwise a second one is an error. */
+  readonly repeatable: boolean;
+  readonly arity: { min: number; max: number };
+  /** Validates the arguments (their number already checked) and stores their values. */
+  apply(target: Target, args: readonly Argument[], statement: Statement): Problem[];
+  /** For a statement that takes a block: what the block may hold, and what it sets. */
+  readonly block?: { statements: readonly StatementSpec<ServiceDraft>[]; target(parent: Target): ServiceDraft };
+}
+
+type Check<T> = (arg: Argument) => Value<T>;
+
+function problemAt(value: { code: ConfigErrorCode; message: string }, at: SourceLocation): Problem {
+  return { code: value.code, message: value.message, at };
+}
+
+interface Fields<Target, T> {
+  name: string;
+  synopsis: string;
+  help: string;
+  default: Default;
+  repeatable?: boolean;
+  check: Check<T>;
+  /** Stores a valid value; a message if it conflicts with what is already there. */
+  store(target: Target, value: T, arg: Argument): Problem | void;
+}
+
+/** A statement of exactly one argument. */
+function one<Target, T>(fields: Fields<Target, T>): StatementSpec<Target> {
+  return {
+    name: fields.name,
+    synopsis: fields.synopsis,
+    help: fields.help,
+    default: fields.default,
+    repeatable: fields.repeatable ?? false,
+    arity: { min: 1, max: 1 },
+    apply(target, args) {
+      const arg = args[0] as Argument;
+      const value = fields.check(arg);
+      if (!value.ok) return [problemAt(value, arg.loc)];
+      const conflict = fields.store(target, value.value, arg);
+      return conflict ? [conflict] : [];
+    },
+  };
+}
+
+/** A statement of one or more arguments, each a value of the same list. */
+function many<Target, T>(fields: Fields<Target, T>): StatementSpec<Target> {
+  return {
+    ...one(fields),
+    repeatable: true,
+    arity: { min: 1, max: Infinity },
+    apply(target, args) {
+      const problems: Problem[] = [];
+      for (const arg of args) {
+        const value = fields.check(arg);
+        if (!value.ok) problems.push(problemAt(value, arg.loc));
+        else fields.store(target, value.value, arg);
+      }
+      return problems;
+    },
+  };
+}
+
+const text = (arg: Argument): string => arg.value;
+const duration: Check<number> = (arg) => parseDuration(text(arg));
+const count: Check<number> = (arg) => parseCount(text(arg));
+/** A path relative to the directory of the file that names it, as `include` reads them. */
+const path: Check<string> = (arg) => valid(resolve(dirname(arg.loc.file), arg.value));
+
+const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error'];
+const SYSLOG_FACILITIES = ['kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv', 'ftp',
+  'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7'] as const;
+
+/** Loopback and the private ranges: RFC 1918 for IPv4, RFC 4193 unique local for IPv6. */
+const PRIVATE_RANGES = ['127.0.0.0/8', '::1/128', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'];
+
+export const SERVICE_STATEMENTS: readonly StatementSpec<ServiceDraft>[] = [
+  one<ServiceDraft, string>({
+    name: 'description', synopsis: 'TEXT', help: 'what the service is, shown to the NMS', default: { args: [''] },
+    check: (arg) => parseDescription(arg.value),
+    store: (service, value) => void (service.description = value),
+  }),
+  one<ServiceDraft, number>({
+    name: 'ttl', synopsis: 'DURATION', help: 'this service\'s ttl', default: { shown: 'the global ttl' },
+    check: duration,
+    store: (service, value) => void (service.ttlMs = value),
+  }),
+  one<ServiceDraft, number>({
+    name: 'expire', synopsis: 'DURATION', help: 'this service\'s expire', default: { shown: 'the global expire' },
+    check: duration,
+    store: (service, value) => void (service.expireMs = value),
+  }),
+  one<ServiceDraft, number>({
+    name: 'max-instances', synopsis: 'N', help: 'cap on this service\'s instances', default: { shown: 'only the global cap' },
+    check: count,
+    store: (service, value) => void (service.maxInstances = value),
+  }),
+];
+
+const service: StatementSpec<Draft> = {
+  name: 'service',
+  synopsis: 'NAME',
+  help: 'a service whose containers report (at least one)',
+  default: null,
+  repeatable: true,
+  arity: { min: 1, max: 1 },
+  apply(draft, args, statement) {
+    const arg = args[0] as Argument;
+    // Drafted even when wrong, so that its block is checked in the same run.
+    const drafted: ServiceDraft = { name: arg.value, description: '', ttlMs: null, expireMs: null, maxInstances: null, declaredAt: statement.loc };
+    draft.services.push(drafted);
+    const name = parseServiceName(arg.value);
+    if (!name.ok) return [problemAt(name, arg.loc)];
+    const earlier = draft.servicesByName.get(arg.value);
+    if (earlier) {
+      const { file, line } = earlier.declaredAt;
+      return [{ code: 'CONFIG_DUPLICATE', message: `service '${arg.value}' already defined at ${file}:${line}`, at: arg.loc }];
+    }
+    draft.servicesByName.set(arg.value, drafted);
+    return [];
+  },
+  block: { statements: SERVICE_STATEMENTS, target: (draft) => draft.services[draft.services.length - 1] as ServiceDraft },
+};
+
+export const STATEMENTS: readonly StatementSpec<Draft>[] = [
+  service,
+  one<Draft, Config['listen'][number]>({
+    name: 'listen', synopsis: 'ADDRESS[:PORT]', help: 'where the collector takes reports (repeatable)', default: { args: ['0.0.0.0:8990'] },
+    repeatable: true,
+    check: (arg) => parseHostPort(arg.value, 8990, 'ADDRESS or ADDRESS:PORT, as 0.0.0.0:8990 or [::1]:8990'),
+    store(draft, value, arg) {
+      const key = `${value.host} ${value.port}`;
+      const earlier = draft.listenedAt.get(key);
+      if (earlier) return { code: 'CONFIG_DUPLICATE', message: `listen '${arg.value}' already given at ${earlier.file}:${earlier.line}`, at: arg.loc };
+      draft.listenedAt.set(key, arg.loc);
+      draft.settings.listen.push(value);
+    },
+  }),
+  one<Draft, Config['agentxSocket']>({
+    name: 'agentx-socket', synopsis: 'ADDRESS | none', help: 'the snmpd AgentX master: /path, unix:/path, tcp:HOST:PORT', default: { args: ['/var/agentx/master'] },
+    check: (arg) => parseAgentxAddress(arg.value),
+    store: (draft, value) => void (draft.settings.agentxSocket = value),
+  }),
+  one<Draft, number>({
+    name: 'agentx-ping-interval', synopsis: 'DURATION', help: 'how often the AgentX session is checked', default: { args: ['15s'] },
+    check: duration,
+    store: (draft, value) => void (draft.settings.agentxPingIntervalMs = value),
+  }),
+  one<Draft, Config['snmpListen']>({
+    name: 'snmp-listen', synopsis: 'ADDRESS:PORT', help: 'the embedded SNMP agent, over UDP', default: { shown: 'off' },
+    check: (arg) => parseHostPort(arg.value, null, 'ADDRESS:PORT, as 127.0.0.1:161 or [::1]:161'),
+    store: (draft, value) => void (draft.settings.snmpListen = value),
+  }),
+  one<Draft, string>({
+    name: 'snmp-community', synopsis: 'NAME', help: 'community of the embedded agent', default: { args: ['public'] },
+    check: (arg) => parseCommunity(arg.value),
+    store: (draft, value) => void (draft.settings.snmpCommunity = value),
+  }),
+  one<Draft, number>({
+    name: 'ttl', synopsis: 'DURATION', help: 'no report for this long: an instance turns stale', default: { args: ['90s'] },
+    check: duration,
+    store: (draft, value) => void (draft.settings.ttlMs = value),
+  }),
+  one<Draft, number>({
+    name: 'expire', synopsis: 'DURATION', help: 'stale for this long: an instance is removed', default: { args: ['1h'] },
+    check: duration,
+    store: (draft, value) => void (draft.settings.expireMs = value),
+  }),
+  one<Draft, number>({
+    name: 'max-output', synopsis: 'SIZE', help: 'bytes kept per output stream of a report', default: { args: ['4k'] },
+    check: (arg) => parseSize(arg.value),
+    store: (draft, value) => void (draft.settings.maxOutputBytes = value),
+  }),
+  one<Draft, number>({
+    name: 'max-instances', synopsis: 'N', help: 'cap on instances, across all services', default: { args: ['10000'] },
+    check: count,
+    store: (draft, value) => void (draft.settings.maxInstances = value),
+  }),
+  many<Draft, Config['allow'][number]>({
+    name: 'allow', synopsis: 'CIDR...', help: 'who may send reports (repeatable)', default: { args: PRIVATE_RANGES },
+    check: (arg) => parseCidr(arg.value),
+    store: (draft, value) => void draft.settings.allow.push(value),
+  }),
+  many<Draft, Config['deny'][number]>({
+    name: 'deny', synopsis: 'CIDR...', help: 'who may not, whatever allow says (repeatable)', default: { shown: 'none' },
+    check: (arg) => parseCidr(arg.value),
+    store: (draft, value) => void draft.settings.deny.push(value),
+  }),
+  one<Draft, string>({
+    name: 'token', synopsis: 'STRING', help: 'reports must carry it (Authorization: Bearer)', default: { shown: 'none' },
+    check: (arg) => parseToken(arg.value),
+    store: (draft, value) => void (draft.settings.token = value),
+  }),
+  one<Draft, string>({
+    name: 'state-file', synopsis: 'FILE', help: 'where the registry survives restarts', default: { shown: 'none' },
+    check: path,
+    store: (draft, value) => void (draft.settings.stateFile = value),
+  }),
+  one<Draft, string>({
+    name: 'pidfile', synopsis: 'FILE', help: 'where the daemon writes its process id', default: { shown: 'none' },
+    check: path,
+    store: (draft, value) => void (draft.settings.pidfile = value),
+  }),
+  one<Draft, string>({
+    name: 'user', synopsis: 'NAME', help: 'the user to run as, once started', default: { shown: 'as started' },
+    check: (arg) => parseAccount(arg.value, 'user'),
+    store: (draft, value) => void (draft.settings.user = value),
+  }),
+  one<Draft, string>({
+    name: 'group', synopsis: 'NAME', help: 'the group to run as, once started', default: { shown: 'as started' },
+    check: (arg) => parseAccount(arg.value, 'group'),
+    store: (draft, value) => void (draft.settings.group = value),
+  }),
+  one<Draft, LogLevel>({
+    name: 'log-level', synopsis: 'LEVEL', help: 'trace, debug, info, warn or error', default: { args: ['info'] },
+    check: (arg) => parseChoice(arg.value, LOG_LEVELS, 'log level'),
+    store: (draft, value) => void (draft.settings.logLevel = value),
+  }),
+  one<Draft, boolean>({
+    name: 'syslog', synopsis: 'yes|no', help: 'log to syslog too', default: { args: ['no'] },
+    check: (arg) => parseBoolean(arg.value),
+    store: (draft, value) => void (draft.settings.syslog = value),
+  }),
+  one<Draft, string>({
+    name: 'syslog-facility', synopsis: 'NAME', help: 'daemon, user, local0 to local7...', default: { args: ['daemon'] },
+    check: (arg) => parseChoice(arg.value, SYSLOG_FACILITIES, 'syslog facility'),
+    store: (draft, value) => void (draft.settings.syslogFacility = value),
+  }),
+  one<Draft, string>({
+    name: 'syslog-tag', synopsis: 'TAG', help: 'the program name in syslog lines', default: { args: ['stevedore'] },
+    check: (arg) => parseSyslogTag(arg.value),
+    store: (draft, value) => void (draft.settings.syslogTag = value),
+  }),
+  {
+    // Read by include.ts before interpretation: its statements take its place.
+    name: 'include', synopsis: 'FILE', help: 'read FILE\'s statements here (relative to this file)', default: null,
+    repeatable: true, arity: { min: 1, max: 1 }, apply: () => [],
+  },
+];

@@ -1,0 +1,44 @@
+/** Names and free text: service names, accounts, the SNMP community, syslog tags, the token. */
+import { isServiceName, SERVICE_NAME_RULE } from '../../../common/service-name.js';
+import { invalid, valid, type Value } from './value.js';
+
+export function parseServiceName(text: string): Value<string> {
+  return isServiceName(text) ? valid(text) : invalid('CONFIG_BAD_NAME', `bad service name '${text}' (${SERVICE_NAME_RULE})`);
+}
+
+const ACCOUNT = /^(?:[A-Za-z_][A-Za-z0-9_.-]{0,31}|[0-9]{1,10})$/;
+
+/** A user or group: a name as useradd(8) takes it, or a numeric id. */
+export function parseAccount(text: string, what: 'user' | 'group'): Value<string> {
+  return ACCOUNT.test(text) ? valid(text) : invalid('CONFIG_BAD_NAME', `bad ${what} '${text}' (a ${what} name or a numeric id)`);
+}
+
+const COMMUNITY = /^[\x21-\x7e]{1,64}$/;
+
+export function parseCommunity(text: string): Value<string> {
+  return COMMUNITY.test(text) ? valid(text) : invalid('CONFIG_BAD_NAME', `bad snmp-community '${text}' (1 to 64 visible ASCII characters)`);
+}
+
+/** RFC 3164 section 4.1.3: the TAG is at most 32 alphanumeric characters. */
+const SYSLOG_TAG = /^[A-Za-z0-9_.-]{1,32}$/;
+
+export function parseSyslogTag(text: string): Value<string> {
+  return SYSLOG_TAG.test(text) ? valid(text) : invalid('CONFIG_BAD_NAME', `bad syslog-tag '${text}' (1 to 32 characters of A-Z a-z 0-9 _ . -)`);
+}
+
+/** RFC 6750 section 2.1, b64token: what tallyman --token accepts, so both ends agree. */
+const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+export function parseToken(text: string): Value<string> {
+  // The token is a secret: messages do not repeat it.
+  return BEARER_TOKEN.test(text) ? valid(text) : invalid('CONFIG_BAD_TEXT', `bad token: use only A-Z a-z 0-9 - . _ ~ + / and trailing = (a bearer token, as tallyman --token takes)`);
+}
+
+/** tallymanServiceDescr is a DisplayString: at most 255 octets. */
+const DESCRIPTION_MAX = 255;
+
+export function parseDescription(text: string): Value<string> {
+  const bytes = Buffer.byteLength(text);
+  if (bytes > DESCRIPTION_MAX) return invalid('CONFIG_BAD_TEXT', `description too long: ${bytes} bytes (at most ${DESCRIPTION_MAX})`);
+  return valid(text);
+}
