@@ -1,0 +1,66 @@
+import { AgentxError } from '../errors.js';
+
+/**
+ * Reads the fields of one PDU in the byte order its header announced (RFC 2741 section 6.1:
+ * NETWORK_BYTE_ORDER set means big-endian, clear means little-endian). Every read is bounds
+ * checked: a PDU that ends early is a parse error naming what was cut.
+ */
+export class Reader {
+  offset: number;
+
+  constructor(
+    readonly buffer: Buffer,
+    readonly bigEndian: boolean,
+    start: number,
+    readonly end: number,
+  ) {
+    this.offset = start;
+  }
+
+  get remaining(): number {
+    return this.end - this.offset;
+  }
+
+  private need(bytes: number, what: string): number {
+    const at = this.offset;
+    if (at + bytes > this.end) throw new AgentxError('AGENTX_PARSE', `PDU ends inside ${what} (needs ${bytes} bytes at ${at}, ${this.end - at} left)`);
+    this.offset = at + bytes;
+    return at;
+  }
+
+  u8(what: string): number {
+    return this.buffer[this.need(1, what)] as number;
+  }
+
+  u16(what: string): number {
+    const at = this.need(2, what);
+    return this.bigEndian ? this.buffer.readUInt16BE(at) : this.buffer.readUInt16LE(at);
+  }
+
+  u32(what: string): number {
+    const at = this.need(4, what);
+    return this.bigEndian ? this.buffer.readUInt32BE(at) : this.buffer.readUInt32LE(at);
+  }
+
+  i32(what: string): number {
+    const at = this.need(4, what);
+    return this.bigEndian ? this.buffer.readInt32BE(at) : this.buffer.readInt32LE(at);
+  }
+
+  u64(what: string): bigint {
+    const at = this.need(8, what);
+    return this.bigEndian ? this.buffer.readBigUInt64BE(at) : this.buffer.readBigUInt64LE(at);
+  }
+
+  skip(bytes: number, what: string): void {
+    this.need(bytes, what);
+  }
+
+  /** RFC 2741 section 5.3: a 4-byte length, the octets, padding to a multiple of 4. A copy. */
+  octetString(what: string): Buffer {
+    const length = this.u32(`${what} length`);
+    const at = this.need(length, what);
+    this.need((4 - (length % 4)) % 4, `${what} padding`);
+    return Buffer.from(this.buffer.subarray(at, at + length));
+  }
+}
