@@ -1,0 +1,121 @@
+import { NO_SUCH_INSTANCE, NO_SUCH_OBJECT, type Value, type VarBind } from '../codec/varbind.js';
+import { compareOid, isPrefixOf, type Oid } from './oid.js';
+
+/** A scalar object: one instance, OID.0, whose value is read when asked for. */
+export interface ScalarSpec {
+  readonly oid: Oid;
+  /** The current value, or undefined when the object has no instance right now. */
+  readonly value: () => Value | undefined;
+}
+
+/** One conceptual row: its instance suffix (mib/index-encoding.ts) and live column values. */
+export interface TableRow {
+  readonly index: Oid;
+  /** The current value of a column in this row, or undefined when that cell does not exist. */
+  value(column: number): Value | undefined;
+}
+
+/**
+ * An object the view answers for: a scalar, or a table by its entry OID (instances are
+ * entry.column.index). Objects in one view never overlap.
+ */
+export interface MibObject {
+  readonly oid: Oid;
+  /** RFC 2741 section 7.2.3.1 steps (2) to (4) for a name beneath this object's OID. */
+  get(name: Oid): Value;
+  /** The first instance after start (at or after, when include), start being before or inside this object. */
+  next(start: Oid, include: boolean): VarBind | undefined;
+}
+
+export class ScalarObject implements MibObject {
+  readonly oid: Oid;
+  private readonly instance: Oid;
+
+  constructor(private readonly spec: ScalarSpec) {
+    this.oid = spec.oid;
+    this.instance = [...spec.oid, 0];
+  }
+
+  get(name: Oid): Value {
+    return compareOid(name, this.instance) === 0 ? (this.spec.value() ?? NO_SUCH_INSTANCE) : NO_SUCH_INSTANCE;
+  }
+
+  next(start: Oid, include: boolean): VarBind | undefined {
+    const order = compareOid(this.instance, start);
+    if (order < 0 || (order === 0 && !include)) return undefined;
+    const value = this.spec.value();
+    return value === undefined ? undefined : { name: this.instance, value };
+  }
+}
+
+/** Compares a row index with the part of `oid` from `offset` on, without copying. */
+function compareSuffix(index: Oid, oid: Oid, offset: number): number {
+  const rest = oid.length - offset;
+  const n = index.length < rest ? index.length : rest;
+  for (let i = 0; i < n; i++) {
+    const x = index[i] as number;
+    const y = oid[offset + i] as number;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return index.length === rest ? 0 : index.length < rest ? -1 : 1;
+}
+
+export class TableObject implements MibObject {
+  /** rows sorted by index, columns ascending: both done once, when the view is built. */
+  constructor(
+    readonly oid: Oid,
+    private readonly columns: readonly number[],
+    private readonly rows: readonly TableRow[],
+  ) {}
+
+  get(name: Oid): Value {
+    const e = this.oid.length;
+    if (name.length <= e || !this.hasColumn(name[e] as number)) return NO_SUCH_OBJECT;
+    const r = this.firstRow(name, e + 1, true);
+    const row = this.rows[r];
+    if (row === undefined || compareSuffix(row.index, name, e + 1) !== 0) return NO_SUCH_INSTANCE;
+    return row.value(name[e] as number) ?? NO_SUCH_INSTANCE;
+  }
+
+  next(start: Oid, include: boolean): VarBind | undefined {
+    const e = this.oid.length;
+    if (start.length <= e || !isPrefixOf(this.oid, start)) return this.scan(0, 0);
+    const column = start[e] as number;
+    let c = 0;
+    while (c < this.columns.length && (this.columns[c] as number) < column) c++;
+    if (this.columns[c] !== column) return this.scan(c, 0);
+    return this.scan(c, this.firstRow(start, e + 1, include));
+  }
+
+  private hasColumn(column: number): boolean {
+    for (const c of this.columns) if (c === column) return true;
+    return false;
+  }
+
+  /** Binary search: the first row whose index is after (or equal to, when include) oid[offset..]. */
+  private firstRow(oid: Oid, offset: number, include: boolean): number {
+    let lo = 0;
+    let hi = this.rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const order = compareSuffix((this.rows[mid] as TableRow).index, oid, offset);
+      if (order < 0 || (order === 0 && !include)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The first existing cell from (column c, row r) on, column by column: the table's lexicographic order. */
+  private scan(c: number, r: number): VarBind | undefined {
+    for (; c < this.columns.length; c++, r = 0) {
+      const column = this.columns[c] as number;
+      for (; r < this.rows.length; r++) {
+        const row = this.rows[r] as TableRow;
+        const value = row.value(column);
+        if (value !== undefined) return { name: [...this.oid, column, ...row.index], value };
+      }
+    }
+    return undefined;
+  }
+}
+
