@@ -1,0 +1,255 @@
+import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
+import { CloseReason, PduType, ResponseError, closeReasonName, responseErrorName } from './codec/constants.js';
+import type { ResponsePdu } from './codec/pdu.js';
+import type { VarBind } from './codec/varbind.js';
+import { AgentxError } from './errors.js';
+import { Keepalive } from './keepalive.js';
+import type { Logger } from './logger.js';
+import { formatOid, type Oid } from './mib/oid.js';
+import type { Registration, Registrations } from './registration.js';
+import type { RetryStrategy } from './retry.js';
+import { Session } from './session.js';
+import { STATE_MESSAGES, type SubagentStatus } from './status.js';
+import type { Timers } from './timers.js';
+import { formatAgentxAddress, type AgentxAddress, type Connector } from './transport.js';
+
+export interface SupervisorOptions {
+  address: AgentxAddress;
+  connector: Connector;
+  retryStrategy: RetryStrategy;
+  timers: Timers;
+  logger: Logger;
+  pingIntervalMs: number;
+  requestTimeoutMs: number;
+  /** Delay before registering again after duplicateRegistration. */
+  registrationRetryMs: number;
+  /** agentx-Open-PDU fields (RFC 2741 section 6.2.1). */
+  open: { id: Oid; description: string; timeout: number };
+  registrations: Registrations;
+}
+
+/** One connection and what lives and dies with it. */
+interface Link {
+  epoch: number;
+  socket: Socket;
+  session: Session;
+  keepalive: Keepalive;
+  /** Registration retries scheduled on this connection. */
+  timers: Set<unknown>;
+}
+
+export interface SupervisorEvents {
+  status: [status: SubagentStatus, previous: SubagentStatus];
+  registration: [registration: Registration];
+}
+
+/**
+ * Owns the connection to the master agent: the only part that opens sockets. Keeps the
+ * desired state (a session, every registration) true across failures: on close, error or an
+ * unanswered request it drops the connection, waits as the retry strategy says, connects
+ * again and replays Open and every registration. `epoch` counts connections; anything that
+ * arrives for an older one is ignored.
+ */
+export class Supervisor extends EventEmitter<SupervisorEvents> {
+  status: SubagentStatus = { state: 'idle' };
+  epoch = 0;
+  private link: Link | undefined;
+  private failures = 0;
+  private reconnectTimer: unknown;
+  private stopping = false;
+  private closing: Promise<void> | undefined;
+  private readonly name: string;
+
+  constructor(private readonly options: SupervisorOptions) {
+    super();
+    this.name = formatAgentxAddress(options.address);
+  }
+
+  start(): void {
+    if (this.status.state !== 'idle') return;
+    this.connect();
+  }
+
+  /** The session, when one is open. */
+  openSession(): Session | undefined {
+    return this.status.state === 'open' ? this.link?.session : undefined;
+  }
+
+  /** The one place the status changes: logs it by name and emits 'status'. */
+  private setStatus(next: SubagentStatus): void {
+    const previous = this.status;
+    this.status = next;
+    const repeated = (next.state === 'connecting' && next.attempt > 1) || (next.state === 'reconnecting' && next.attempt > 1);
+    const { state, ...details } = next;
+    const fields = { agentx: this.name, state, previous: previous.state, epoch: this.epoch, ...details };
+    if (repeated) this.options.logger.debug(fields, STATE_MESSAGES[state]);
+    else if (state === 'reconnecting') this.options.logger.warn(fields, STATE_MESSAGES[state]);
+    else this.options.logger.info(fields, STATE_MESSAGES[state]);
+    this.emit('status', next, previous);
+  }
+
+  private connect(): void {
+    this.reconnectTimer = undefined;
+    const epoch = ++this.epoch;
+    this.setStatus({ state: 'connecting', attempt: this.failures + 1 });
+    const socket = this.options.connector(this.options.address);
+    const session = new Session({
+      epoch,
+      write: (bytes) => socket.write(bytes),
+      registrations: this.options.registrations,
+      timers: this.options.timers,
+      logger: this.options.logger,
+      requestTimeoutMs: this.options.requestTimeoutMs,
+      onFatal: (reason) => this.lost(epoch, reason),
+    });
+    const link: Link = { epoch, socket, session, keepalive: new Keepalive(this.options.timers, this.options.pingIntervalMs), timers: new Set() };
+    this.link = link;
+    socket.on('connect', () => this.connected(link));
+    socket.on('data', (chunk: Buffer) => session.receive(chunk));
+    socket.on('error', (error) => this.lost(epoch, error.message));
+    socket.on('close', () => this.lost(epoch, 'the master agent closed the connection'));
+  }
+
+  private connected(link: Link): void {
+    if (this.link !== link) return;
+    this.setStatus({ state: 'opening' });
+    const { id, description, timeout } = this.options.open;
+    link.session.request({ type: PduType.Open, timeout, id, description }).then(
+      ({ sessionId, pdu }) => {
+        if (this.link !== link || this.status.state !== 'opening') return;
+        if (pdu.error !== ResponseError.noAgentXError) {
+          this.lost(link.epoch, `the master agent refused agentx-Open-PDU: ${responseErrorName(pdu.error)}`);
+          return;
+        }
+        link.session.sessionId = sessionId;
+        this.failures = 0;
+        this.setStatus({ state: 'open', sessionId });
+        link.keepalive.start(() => link.session.request({ type: PduType.Ping }));
+        for (const registration of this.options.registrations.list) this.register(registration);
+      },
+      () => {}, // the session has reported the failure through onFatal
+    );
+  }
+
+  /** Sends agentx-Register-PDU (RFC 2741 section 6.2.3) for one registration, if a session is open. */
+  register(registration: Registration): void {
+    const link = this.link;
+    if (link === undefined || this.status.state !== 'open') return;
+    // A retry keeps its error until it is answered, so a repeated refusal is not logged again.
+    this.setRegistration(registration, 'registering', registration.state === 'retrying' ? registration.error : undefined);
+    const { subtree, priority, timeout } = registration;
+    link.session.request({ type: PduType.Register, timeout, priority, rangeSubid: 0, subtree }).then(
+      ({ pdu }) => this.registered(link, registration, pdu),
+      () => {},
+    );
+  }
+
+  private registered(link: Link, registration: Registration, pdu: ResponsePdu): void {
+    if (this.link !== link || !link.session.alive || !this.options.registrations.list.includes(registration)) return;
+    const fields = { agentx: this.name, epoch: link.epoch, subtree: formatOid(registration.subtree), priority: registration.priority };
+    if (pdu.error === ResponseError.noAgentXError) {
+      this.options.logger.info(fields, 'AgentX subtree registered');
+      this.setRegistration(registration, 'registered', undefined);
+      return;
+    }
+    const error = responseErrorName(pdu.error);
+    if (pdu.error === ResponseError.duplicateRegistration) {
+      // An older session (ours, before a restart) still holds the subtree until snmpd reaps it.
+      if (registration.error !== error) this.options.logger.warn({ ...fields, error, retryInMs: this.options.registrationRetryMs }, 'AgentX subtree still held by another session; registering again shortly');
+      this.setRegistration(registration, 'retrying', error);
+      const timer = this.options.timers.setTimeout(() => {
+        link.timers.delete(timer);
+        if (this.link === link && registration.state === 'retrying') this.register(registration);
+      }, this.options.registrationRetryMs);
+      link.timers.add(timer);
+      return;
+    }
+    this.options.logger.error({ ...fields, error }, 'the master agent refused to register the subtree');
+    this.setRegistration(registration, 'failed', error);
+  }
+
+  private setRegistration(registration: Registration, state: Registration['state'], error: string | undefined): void {
+    registration.state = state;
+    registration.error = error;
+    this.emit('registration', registration);
+  }
+
+  /** Sends agentx-Unregister-PDU (RFC 2741 section 6.2.4) if the subtree is registered now. */
+  async unregister(registration: Registration): Promise<void> {
+    const session = this.openSession();
+    const wasRegistered = registration.state === 'registered';
+    registration.state = 'pending';
+    if (session === undefined || !wasRegistered) return;
+    const { subtree, priority } = registration;
+    const { pdu } = await session.request({ type: PduType.Unregister, priority, rangeSubid: 0, subtree });
+    if (pdu.error !== ResponseError.noAgentXError) {
+      throw new AgentxError('AGENTX_REFUSED', `the master agent refused to unregister ${formatOid(subtree)}: ${responseErrorName(pdu.error)}`, responseErrorName(pdu.error));
+    }
+  }
+
+  /** Sends agentx-Notify-PDU (RFC 2741 section 6.2.10) and waits for the master's answer. */
+  async notify(varbinds: readonly VarBind[]): Promise<void> {
+    const session = this.openSession();
+    if (session === undefined) throw new AgentxError('AGENTX_NOT_OPEN', `no AgentX session is open (${this.status.state}): the notification was not sent`);
+    const { pdu } = await session.request({ type: PduType.Notify, varbinds });
+    if (pdu.error !== ResponseError.noAgentXError) {
+      throw new AgentxError('AGENTX_REFUSED', `the master agent refused the notification: ${responseErrorName(pdu.error)}`, responseErrorName(pdu.error));
+    }
+  }
+
+  /** The connection is gone (or must go): tear it down and schedule the next attempt. */
+  private lost(epoch: number, reason: string): void {
+    const link = this.link;
+    if (link === undefined || link.epoch !== epoch) return;
+    this.teardown(link, reason);
+    if (this.stopping) return;
+    this.failures++;
+    const delayMs = this.options.retryStrategy(this.failures);
+    if (delayMs === null) {
+      this.setStatus({ state: 'closed', reason: `gave up reconnecting after ${this.failures} attempts: ${reason}` });
+      return;
+    }
+    this.setStatus({ state: 'reconnecting', attempt: this.failures, delayMs, reason });
+    this.reconnectTimer = this.options.timers.setTimeout(() => this.connect(), delayMs);
+  }
+
+  private teardown(link: Link, reason: string): void {
+    this.link = undefined;
+    link.keepalive.stop();
+    for (const timer of link.timers) this.options.timers.clearTimeout(timer);
+    link.session.end(reason);
+    link.socket.destroy();
+    for (const registration of this.options.registrations.list) {
+      if (registration.state !== 'pending') this.setRegistration(registration, 'pending', undefined);
+    }
+  }
+
+  /**
+   * Ends for good: sends agentx-Close-PDU with the reason (RFC 2741 section 6.2.2) when a
+   * session is open, waits for the answer (bounded by the request timeout), disconnects and
+   * stops reconnecting.
+   */
+  close(reason: CloseReason = CloseReason.reasonShutdown): Promise<void> {
+    this.closing ??= this.closeNow(reason);
+    return this.closing;
+  }
+
+  private async closeNow(reason: CloseReason): Promise<void> {
+    this.stopping = true;
+    if (this.reconnectTimer !== undefined) this.options.timers.clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    const link = this.link;
+    if (link !== undefined && this.status.state === 'open') {
+      this.setStatus({ state: 'closing' });
+      link.keepalive.stop();
+      try {
+        await link.session.request({ type: PduType.Close, reason });
+      } catch {
+        // no answer or connection gone: closing regardless
+      }
+    }
+    if (this.link !== undefined) this.teardown(this.link, 'closed by the subagent');
+    this.setStatus({ state: 'closed', reason: closeReasonName(reason) });
+  }
+}

@@ -1,0 +1,40 @@
+import { createConnection, type Socket } from 'node:net';
+import { AgentxError } from './errors.js';
+
+/** Where the master agent listens (snmpd.conf agentXSocket). */
+export type AgentxAddress = { readonly transport: 'unix'; readonly path: string } | { readonly transport: 'tcp'; readonly host: string; readonly port: number };
+
+/** snmpd's default agentXSocket. */
+export const DEFAULT_AGENTX_ADDRESS = 'unix:/var/agentx/master';
+
+/**
+ * Reads an address written as in snmpd.conf's agentXSocket: 'unix:/var/agentx/master',
+ * '/var/agentx/master', 'tcp:127.0.0.1:705', 'tcp:[::1]:705' or 'tcp:705' (localhost).
+ * Throws AGENTX_CONFIG on anything else.
+ */
+export function parseAgentxAddress(text: string): AgentxAddress {
+  if (text.startsWith('/')) return { transport: 'unix', path: text };
+  if (text.startsWith('unix:') && text.length > 5) return { transport: 'unix', path: text.slice(5) };
+  const tcp = /^tcp:(?:(\[[^\]]+\]|[^:]+):)?(\d{1,5})$/.exec(text);
+  if (tcp) {
+    const port = Number(tcp[2]);
+    const host = tcp[1] === undefined ? 'localhost' : tcp[1].replace(/^\[(.*)\]$/, '$1');
+    if (port > 0 && port < 65536) return { transport: 'tcp', host, port };
+  }
+  throw new AgentxError('AGENTX_CONFIG', `'${text}' is not an AgentX address: write unix:/PATH (or /PATH) or tcp:HOST:PORT, as in snmpd.conf's agentXSocket`);
+}
+
+export function formatAgentxAddress(address: AgentxAddress): string {
+  if (address.transport === 'unix') return `unix:${address.path}`;
+  return address.host.includes(':') ? `tcp:[${address.host}]:${address.port}` : `tcp:${address.host}:${address.port}`;
+}
+
+/** Opens a stream to the master agent; it emits 'connect', then 'data', 'error' and 'close'. */
+export type Connector = (address: AgentxAddress) => Socket;
+
+/** Node's own sockets. Nagle is off: every PDU is a request or an answer someone waits for. */
+export const netConnector: Connector = (address) => {
+  const socket = address.transport === 'unix' ? createConnection({ path: address.path }) : createConnection({ host: address.host, port: address.port });
+  socket.setNoDelay(true);
+  return socket;
+};
