@@ -1,3 +1,5 @@
+import { utf8Boundary } from '../common/utf8.js';
+
 /**
  * Keeps the first `cap` bytes of a stream. The text never ends in a cut UTF-8 sequence, and
  * bytes that are not UTF-8 become U+FFFD, so the report is always valid JSON.
@@ -23,16 +25,4 @@ export class OutputCapture {
     const end = this.truncated ? utf8Boundary(bytes) : bytes.length;
     return bytes.toString('utf8', 0, end);
   }
-}
-
-/** The length of `bytes` without a multi-byte sequence that the end cuts short. */
-export function utf8Boundary(bytes: Buffer): number {
-  const end = bytes.length;
-  for (let i = end - 1; i >= 0 && i >= end - 4; i--) {
-    const b = bytes[i] as number;
-    if ((b & 0xc0) === 0x80) continue; // continuation byte: keep looking for the lead
-    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
-    return i + need > end ? i : end;
-  }
-  return end;
 }

@@ -1,0 +1,51 @@
+import type { InstanceState, ServiceState, StateCounts } from './states.js';
+
+/** A report as the registry keeps it: validated at the collector, output cut to max-output. */
+export interface KeptReport {
+  exitCode: number;
+  signal: string | null;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+  truncated: boolean;
+  /** ISO-8601 as the reporter sent it, or null. */
+  startedAt: string | null;
+  durationMs: number | null;
+  value: unknown;
+  version: string | null;
+}
+
+/** One container's health, as every output reads it. Times are milliseconds since the epoch. */
+export interface InstanceView {
+  readonly service: string;
+  readonly hostname: string;
+  readonly report: KeptReport;
+  /** The source address of the last report. */
+  readonly address: string;
+  readonly receivedAt: number;
+  readonly reports: number;
+  readonly failures: number;
+  readonly consecutiveFailures: number;
+  readonly state: InstanceState;
+  readonly stateSince: number;
+}
+
+export interface ServiceView {
+  readonly name: string;
+  readonly description: string;
+  readonly state: ServiceState;
+  readonly stateSince: number;
+  /** When the last report for any of its instances arrived; null if never. */
+  readonly lastReport: number | null;
+  readonly counts: Readonly<StateCounts>;
+  /** Its instances, in the order they first reported. */
+  readonly instances: ReadonlyMap<string, InstanceView>;
+}
+
+export interface RegistryStats {
+  startedAt: number;
+  reportsAccepted: number;
+  reportsRejected: number;
+  services: number;
+  instances: number;
+}

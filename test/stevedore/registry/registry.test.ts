@@ -1,0 +1,190 @@
+import { beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Report } from '../../../src/common/report.js';
+import type { StateChange } from '../../../src/stevedore/registry/events.js';
+import { Registry } from '../../../src/stevedore/registry/registry.js';
+import { serviceState } from '../../../src/stevedore/registry/states.js';
+import { serviceConfig } from '../../harness/config-fixture.js';
+import { FakeClock } from '../../harness/fake-clock.js';
+
+const SECOND = 1000;
+const report = (hostname: string, exitCode = 0, more: Partial<Report> = {}): Report => ({ service: 'DB', hostname, exitCode, ...more });
+
+describe('service state from instance states', () => {
+  const cases: [string, { ok: number; failing: number; stale: number }, string][] = [
+    ['no instances', { ok: 0, failing: 0, stale: 0 }, 'unknown'],
+    ['all ok', { ok: 3, failing: 0, stale: 0 }, 'ok'],
+    ['all failing', { ok: 0, failing: 2, stale: 0 }, 'failing'],
+    ['none ok, some failing, some stale', { ok: 0, failing: 1, stale: 1 }, 'failing'],
+    ['all stale', { ok: 0, failing: 0, stale: 2 }, 'stale'],
+    ['some ok, some failing', { ok: 1, failing: 1, stale: 0 }, 'degraded'],
+    ['some ok, some stale', { ok: 1, failing: 0, stale: 1 }, 'degraded'],
+  ];
+  for (const [name, counts, state] of cases) test(`${name}: ${state}`, () => assert.equal(serviceState(counts), state));
+});
+
+describe('registry', () => {
+  let clock: FakeClock;
+  let registry: Registry;
+  let changes: StateChange[];
+
+  beforeEach(() => {
+    clock = new FakeClock();
+    registry = new Registry(
+      { services: [serviceConfig('DB', { ttlMs: 90 * SECOND, expireMs: 3600 * SECOND }), serviceConfig('web', { maxInstances: 1 })], maxInstances: 3, maxOutputBytes: 8 },
+      clock,
+    );
+    changes = [];
+    registry.onChange((c) => changes.push(c));
+  });
+
+  test('a declared service with no instances is unknown', () => {
+    assert.deepEqual(registry.services().map((s) => [s.name, s.state]), [['DB', 'unknown'], ['web', 'unknown']]);
+  });
+
+  test('a first report creates the instance, and the service follows', () => {
+    assert.deepEqual(registry.accept(report('c1'), '172.17.0.2'), { accepted: true, created: true });
+    const db = registry.service('DB')!;
+    assert.equal(db.state, 'ok');
+    const c1 = db.instances.get('c1')!;
+    assert.deepEqual([c1.state, c1.address, c1.reports, c1.failures], ['ok', '172.17.0.2', 1, 0]);
+    assert.deepEqual(changes.map((c) => [c.kind, c.from, c.to]), [['instance', null, 'ok'], ['service', 'unknown', 'ok']]);
+  });
+
+  test('one instance failing among ok ones: degraded; all failing: failing', () => {
+    registry.accept(report('c1'), 'a');
+    registry.accept(report('c2', 1), 'b');
+    assert.equal(registry.service('DB')!.state, 'degraded');
+    registry.accept(report('c1', 2), 'a');
+    assert.equal(registry.service('DB')!.state, 'failing');
+  });
+
+  test('a timed-out check is failing even with exit 0 in its report', () => {
+    registry.accept(report('c1', 0, { timedOut: true }), 'a');
+    assert.equal(registry.service('DB')!.instances.get('c1')!.state, 'failing');
+  });
+
+  test('counters: reports, failures, consecutive failures reset by a success', () => {
+    for (const code of [1, 1, 0, 1]) registry.accept(report('c1', code), 'a');
+    const c1 = registry.service('DB')!.instances.get('c1')!;
+    assert.deepEqual([c1.reports, c1.failures, c1.consecutiveFailures], [4, 3, 1]);
+    assert.equal(registry.stats().reportsAccepted, 4);
+  });
+
+  test('reports that change nothing make no events', () => {
+    registry.accept(report('c1'), 'a');
+    changes.length = 0;
+    for (let i = 0; i < 5; i++) registry.accept(report('c1'), 'a');
+    assert.deepEqual(changes, []);
+  });
+
+  test('stateSince moves only when the state changes', () => {
+    registry.accept(report('c1'), 'a');
+    const since = registry.service('DB')!.instances.get('c1')!.stateSince;
+    clock.advance(10 * SECOND);
+    registry.accept(report('c1'), 'a');
+    assert.equal(registry.service('DB')!.instances.get('c1')!.stateSince, since);
+    clock.advance(10 * SECOND);
+    registry.accept(report('c1', 1), 'a');
+    assert.equal(registry.service('DB')!.instances.get('c1')!.stateSince, clock.now());
+  });
+
+  test('no report within ttl: stale at the deadline, seen by a read without any new report', () => {
+    registry.accept(report('c1'), 'a');
+    const receivedAt = clock.now();
+    clock.advance(90 * SECOND - 1);
+    assert.equal(registry.service('DB')!.instances.get('c1')!.state, 'ok');
+    clock.advance(1);
+    const c1 = registry.service('DB')!.instances.get('c1')!;
+    assert.equal(c1.state, 'stale');
+    assert.equal(c1.stateSince, receivedAt + 90 * SECOND);
+    assert.equal(registry.service('DB')!.state, 'stale');
+    assert.deepEqual(changes.slice(-2).map((c) => [c.kind, c.from, c.to, c.at]), [
+      ['instance', 'ok', 'stale', receivedAt + 90 * SECOND],
+      ['service', 'ok', 'stale', clock.now()],
+    ]);
+  });
+
+  test('sweep emits the stale event on time for a listener, with no read', () => {
+    registry.accept(report('c1'), 'a');
+    clock.advance(91 * SECOND);
+    registry.sweep();
+    assert.ok(changes.some((c) => c.kind === 'instance' && c.to === 'stale'));
+  });
+
+  test('stale for expire: removed, and the service is unknown again', () => {
+    registry.accept(report('c1'), 'a');
+    clock.advance(90 * SECOND + 3600 * SECOND);
+    assert.equal(registry.service('DB')!.instances.size, 0);
+    assert.equal(registry.service('DB')!.state, 'unknown');
+    assert.equal(registry.stats().instances, 0);
+    const removal = changes.find((c) => c.kind === 'instance' && c.to === null);
+    assert.equal(removal?.at, clock.now());
+  });
+
+  test('a stale instance that reports again is fresh again', () => {
+    registry.accept(report('c1'), 'a');
+    clock.advance(100 * SECOND);
+    registry.accept(report('c1', 1), 'a');
+    assert.equal(registry.service('DB')!.instances.get('c1')!.state, 'failing');
+  });
+
+  test('an undeclared service is refused and counted', () => {
+    const outcome = registry.accept({ service: 'nope', hostname: 'c1', exitCode: 0 }, 'a');
+    assert.deepEqual(outcome, { accepted: false, reason: 'unknown-service', message: "service 'nope' is not declared in the configuration" });
+    assert.equal(registry.stats().reportsRejected, 1);
+  });
+
+  test('max-instances: existing instances keep updating, new ones are refused', () => {
+    for (const h of ['c1', 'c2', 'c3']) registry.accept(report(h), 'a');
+    const refused = registry.accept(report('c4'), 'a');
+    assert.equal(refused.accepted, false);
+    assert.match((refused as { message: string }).message, /max-instances \(3\) reached/);
+    assert.equal(registry.accept(report('c1', 1), 'a').accepted, true);
+    assert.equal(registry.service('DB')!.instances.get('c1')!.state, 'failing');
+  });
+
+  test("a service's own max-instances", () => {
+    registry.accept({ service: 'web', hostname: 'w1', exitCode: 0 }, 'a');
+    const refused = registry.accept({ service: 'web', hostname: 'w2', exitCode: 0 }, 'a');
+    assert.match((refused as { message: string }).message, /max-instances of service 'web' \(1\) reached/);
+  });
+
+  test('output is cut to max-output per stream, on a character boundary, and marked truncated', () => {
+    registry.accept(report('c1', 0, { stdout: 'abcdefghij', stderr: 'ééééé' }), 'a');
+    const kept = registry.service('DB')!.instances.get('c1')!.report;
+    assert.equal(kept.stdout, 'abcdefgh');
+    assert.equal(kept.stderr, 'éééé');
+    assert.equal(kept.truncated, true);
+  });
+
+  test('reload: new services appear, removed ones vanish, kept ones keep their instances', () => {
+    registry.accept(report('c1'), 'a');
+    registry.accept({ service: 'web', hostname: 'w1', exitCode: 0 }, 'a');
+    registry.reconfigure({ services: [serviceConfig('DB'), serviceConfig('cache')], maxInstances: 3, maxOutputBytes: 8 });
+    assert.deepEqual(registry.services().map((s) => s.name), ['DB', 'cache']);
+    assert.equal(registry.service('DB')!.instances.size, 1);
+    assert.equal(registry.service('web'), undefined);
+    assert.equal(registry.stats().instances, 1);
+    assert.ok(changes.some((c) => c.kind === 'service' && c.service === 'web' && c.to === null));
+    assert.ok(changes.some((c) => c.kind === 'service' && c.service === 'cache' && c.from === null));
+  });
+
+  test('reload with a shorter ttl applies to instances already there', () => {
+    registry.accept(report('c1'), 'a');
+    clock.advance(20 * SECOND);
+    registry.reconfigure({ services: [serviceConfig('DB', { ttlMs: 10 * SECOND })], maxInstances: 3, maxOutputBytes: 8 });
+    assert.equal(registry.service('DB')!.instances.get('c1')!.state, 'stale');
+  });
+
+  test('counters never go backwards', () => {
+    let last = 0;
+    for (let i = 0; i < 20; i++) {
+      registry.accept(report(`c${i % 4}`, i % 3), 'a');
+      clock.advance(30 * SECOND);
+      const { reportsAccepted, reportsRejected } = registry.stats();
+      assert.ok(reportsAccepted + reportsRejected >= last);
+      last = reportsAccepted + reportsRejected;
+    }
+  });
+});
