@@ -1,0 +1,20 @@
+import type { Clock } from '../../common/clock.js';
+
+const MINUTE = 60_000;
+const MAX_KEYS = 10_000;
+
+/** Lets a repeated warning (per key) through at most once a minute. */
+export class OnceAMinute {
+  private readonly last = new Map<string, number>();
+
+  constructor(private readonly clock: Clock) {}
+
+  due(key: string): boolean {
+    const now = this.clock.now();
+    const at = this.last.get(key);
+    if (at !== undefined && now - at < MINUTE) return false;
+    if (this.last.size >= MAX_KEYS) this.last.clear();
+    this.last.set(key, now);
+    return true;
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * Why a report was refused: the HTTP status, a stable code for programs, and a reason for
+ * people, sent as `{ "error": reason, "code": code }`.
+ */
+export class Refusal extends Error {
+  override readonly name = 'Refusal';
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+export const refusals = {
+  notAllowed: (address: string) => new Refusal(403, 'SOURCE_NOT_ALLOWED', `source address ${address} may not send reports (see allow/deny in the configuration)`),
+  denied: (address: string) => new Refusal(403, 'SOURCE_DENIED', `source address ${address} is denied by the configuration`),
+  tokenMissing: () => new Refusal(401, 'TOKEN_MISSING', 'this collector requires a token: send Authorization: Bearer TOKEN (tallyman --token)'),
+  tokenWrong: () => new Refusal(401, 'TOKEN_WRONG', 'the bearer token does not match the collector\'s token'),
+  rateLimited: (address: string) => new Refusal(429, 'RATE_LIMITED', `too many reports from ${address}: slow down`),
+  unsupportedMediaType: () => new Refusal(415, 'NOT_JSON', 'reports must be sent with Content-Type: application/json'),
+  tooLarge: (limit: number) => new Refusal(413, 'TOO_LARGE', `report body larger than ${limit} bytes`),
+  malformed: (detail: string) => new Refusal(400, 'MALFORMED_JSON', `malformed JSON: ${detail}`),
+  invalid: (detail: string) => new Refusal(400, 'INVALID_REPORT', detail),
+  unknownService: (reason: string) => new Refusal(404, 'UNKNOWN_SERVICE', reason),
+  instanceCap: (reason: string) => new Refusal(429, 'INSTANCE_CAP', reason),
+};

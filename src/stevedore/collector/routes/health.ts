@@ -1,0 +1,27 @@
+import type { FastifyInstance } from 'fastify';
+import type { Clock } from '../../../common/clock.js';
+import { VERSION } from '../../../common/version.js';
+import type { RegistryReader } from '../../registry/registry.js';
+
+/** Parts of stevedore that add their own status to GET /v1/health (e.g. the AgentX session). */
+export type HealthSection = () => Record<string, unknown>;
+
+/** GET /v1/health: stevedore's own status. */
+export function healthRoute(app: FastifyInstance, registry: RegistryReader, clock: Clock, sections: Record<string, HealthSection>): void {
+  app.get('/v1/health', async () => {
+    const stats = registry.stats();
+    const extra: Record<string, unknown> = {};
+    for (const [name, section] of Object.entries(sections)) extra[name] = section();
+    return {
+      status: 'ok',
+      version: VERSION,
+      startedAt: new Date(stats.startedAt).toISOString(),
+      uptimeSeconds: Math.floor((clock.now() - stats.startedAt) / 1000),
+      services: stats.services,
+      instances: stats.instances,
+      reportsAccepted: stats.reportsAccepted,
+      reportsRejected: stats.reportsRejected,
+      ...extra,
+    };
+  });
+}

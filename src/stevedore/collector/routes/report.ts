@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify';
+import type { Report } from '../../../common/report.js';
+import { REPORT_PATH } from '../../../common/report.js';
+import type { RegistryWriter } from '../../registry/registry.js';
+import type { Admission } from '../admission.js';
+import { normaliseAddress } from '../access-list.js';
+import type { OnceAMinute } from '../once-a-minute.js';
+import { refusals } from '../refusal.js';
+import { MAX_VALUE_DEPTH, reportSchema, withinDepth } from '../report-schema.js';
+
+export interface ReportRouteDeps {
+  registry: RegistryWriter;
+  admission: Admission;
+  warnings: OnceAMinute;
+}
+
+/** POST /v1/report: 204 when accepted; every refusal says why (refusal.ts). */
+export function reportRoute(app: FastifyInstance, deps: ReportRouteDeps): void {
+  app.post<{ Body: Report }>(
+    REPORT_PATH,
+    {
+      schema: { body: reportSchema },
+      // Before the body is read: a refused source costs no parsing.
+      onRequest: async (request) => {
+        const refusal = deps.admission.check(request.socket.remoteAddress ?? '', request.headers.authorization);
+        if (refusal) throw refusal;
+      },
+    },
+    async (request, reply) => {
+      const report = request.body;
+      if (!withinDepth(report.value, MAX_VALUE_DEPTH)) {
+        throw refusals.invalid(`value: nested deeper than ${MAX_VALUE_DEPTH} levels`);
+      }
+      const address = normaliseAddress(request.socket.remoteAddress ?? '');
+      const outcome = deps.registry.accept(report, address);
+      if (outcome.accepted) {
+        return reply.code(204).send();
+      }
+      request.refusalCounted = true;
+      if (outcome.reason === 'unknown-service') {
+        if (deps.warnings.due(`unknown:${report.service}`)) {
+          request.log.warn({ service: report.service, address }, `report for undeclared service '${report.service}' from ${address}: declare it with 'service ${report.service};' (logged once a minute)`);
+        }
+        throw refusals.unknownService(outcome.message);
+      }
+      if (deps.warnings.due(`cap:${report.service}`)) {
+        request.log.warn({ service: report.service, hostname: report.hostname, address }, `new instance refused: ${outcome.message} (logged once a minute)`);
+      }
+      throw refusals.instanceCap(outcome.message);
+    },
+  );
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set when the registry has counted this refusal already. */
+    refusalCounted?: boolean;
+  }
+}

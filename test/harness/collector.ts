@@ -1,0 +1,78 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import type { AddressInfo } from 'node:net';
+import type { Cidr } from '../../src/stevedore/config/config.js';
+import { buildCollector, type Collector, type CollectorOptions } from '../../src/stevedore/collector/app.js';
+import { Registry, type RegistrySettings } from '../../src/stevedore/registry/registry.js';
+import { serviceConfig } from './config-fixture.js';
+import { FakeClock } from './fake-clock.js';
+
+export const cidr = (text: string): Cidr => {
+  const [address = '', prefix = ''] = text.split('/');
+  return { family: address.includes(':') ? 6 : 4, address, prefix: Number(prefix), text };
+};
+
+export const LOOPBACK_AND_PRIVATE = ['127.0.0.0/8', '::1/128', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'].map(cidr);
+
+export interface RunningCollector {
+  url: string;
+  registry: Registry;
+  clock: FakeClock;
+  collector: Collector;
+  /** The log lines written so far, parsed. */
+  logs: Record<string, unknown>[];
+  post(body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> | null; headers: Headers }>;
+  get(path: string): Promise<{ status: number; body: unknown }>;
+  close(): Promise<void>;
+}
+
+/** A collector on a real loopback port, with a fake clock and its log captured. */
+export async function startCollector(
+  options: Partial<Omit<CollectorOptions, 'registry' | 'logger' | 'clock'>> & { registry?: Partial<RegistrySettings>; host?: string } = {},
+): Promise<RunningCollector> {
+  const clock = new FakeClock();
+  const registry = new Registry(
+    { services: [serviceConfig('DB'), serviceConfig('web')], maxInstances: 10_000, maxOutputBytes: 4096, ...options.registry },
+    clock,
+  );
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  const collector = buildCollector({
+    registry,
+    clock,
+    logger: pino({ level: 'info' }, sink),
+    admission: options.admission ?? { allow: LOOPBACK_AND_PRIVATE, deny: [], token: null },
+    ...(options.bodyLimit !== undefined && { bodyLimit: options.bodyLimit }),
+    ...(options.rateLimit !== undefined && { rateLimit: options.rateLimit }),
+    ...(options.health !== undefined && { health: options.health }),
+  });
+  await collector.app.listen({ host: options.host ?? '127.0.0.1', port: 0 });
+  const { port } = collector.app.server.address() as AddressInfo;
+  const url = `http://${options.host === '::' ? '127.0.0.1' : (options.host ?? '127.0.0.1')}:${port}`;
+  return {
+    url,
+    registry,
+    clock,
+    collector,
+    logs,
+    async post(body, headers = {}) {
+      const res = await fetch(`${url}/v1/report`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : null, headers: res.headers };
+    },
+    async get(path) {
+      const res = await fetch(`${url}${path}`);
+      return { status: res.status, body: await res.json() };
+    },
+    close: () => collector.app.close(),
+  };
+}
