@@ -120,7 +120,8 @@ export function interpret(statements: readonly Statement[], mainFile: string, fi
   const given = interpreter.statements(statements, MAIN_SCOPE, draft);
   interpreter.defaults(STATEMENTS, given, draft);
   const errors = interpreter.problems.map(toError);
-  if (draft.services.length === 0) {
+  // A malformed `service` statement has its own error: "no service" would only add noise.
+  if (!given.has('service')) {
     errors.push(new ConfigError('CONFIG_NO_SERVICE', `no service declared: add at least one 'service NAME;'`, { file: mainFile }));
   }
   if (errors.length > 0) return { ok: false, errors };

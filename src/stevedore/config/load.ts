@@ -17,6 +17,17 @@ export interface LoadOptions {
 
 export type LoadResult = { ok: true; config: Config } | { ok: false; errors: ConfigError[] };
 
+/** In reading order: by file (the main one first, then as read), line and column. */
+function inReadingOrder(errors: readonly ConfigError[], files: readonly string[]): ConfigError[] {
+  const rank = (e: ConfigError): number => {
+    const index = files.indexOf(e.place.file);
+    return index < 0 ? files.length : index;
+  };
+  return [...errors].sort(
+    (a, b) => rank(a) - rank(b) || (a.place.line ?? Infinity) - (b.place.line ?? Infinity) || (a.place.col ?? 0) - (b.place.col ?? 0),
+  );
+}
+
 export async function loadConfig(file: string, options: LoadOptions): Promise<LoadResult> {
   const read: ReadConfigFile = async (name) => {
     const source = await readSource(name, options.preprocessor, options.limits ?? DEFAULT_LIMITS);
@@ -34,5 +45,5 @@ export async function loadConfig(file: string, options: LoadOptions): Promise<Lo
   // The rest is still checked, so that one run reports everything; only "no service" is left
   // out, since the services may be in the file that could not be included.
   const rest = result.ok ? [] : result.errors.filter((e) => e.code !== 'CONFIG_NO_SERVICE');
-  return { ok: false, errors: [...expanded.errors, ...rest] };
+  return { ok: false, errors: inReadingOrder([...expanded.errors, ...rest], files) };
 }

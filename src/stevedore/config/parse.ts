@@ -75,8 +75,8 @@ function syntaxError(tokens: readonly Token[], at: number, eof: SourceLocation):
   }
   if (found === undefined) {
     const open = blocks[blocks.length - 1] as { opener: Token[]; brace: Token };
-    const { file, line, col } = open.brace.loc;
-    return new ConfigError('CONFIG_UNCLOSED_BLOCK', `expected '}' to close the block of ${quoteTokens(open.opener)} opened at ${file}:${line}:${col}`, eof);
+    const { file, line } = open.brace.loc;
+    return new ConfigError('CONFIG_UNCLOSED_BLOCK', `expected '}' to close the block of ${quoteTokens(open.opener)} opened at ${file}:${line}`, eof);
   }
   switch (found.type) {
     case 'semicolon':

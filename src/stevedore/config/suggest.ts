@@ -1,4 +1,7 @@
-/** "did you mean": the candidate closest to a misspelt word, if it is close enough to be meant. */
+/**
+ * "did you mean": the candidate closest to a misspelt word, if it is close enough to be meant
+ * (one or two letters off), or else one that it begins or that begins it ('warning', 'warn').
+ */
 
 /** Levenshtein distance: insertions, deletions and substitutions. */
 function distance(a: string, b: string): number {
@@ -25,5 +28,13 @@ export function closest(word: string, candidates: Iterable<string>): string | nu
       bestDistance = d;
     }
   }
-  return best;
+  return best ?? prefixMatch(word.toLowerCase(), candidates);
+}
+
+function prefixMatch(word: string, candidates: Iterable<string>): string | null {
+  for (const candidate of candidates) {
+    const c = candidate.toLowerCase();
+    if (Math.min(c.length, word.length) >= 3 && (c.startsWith(word) || word.startsWith(c))) return candidate;
+  }
+  return null;
 }
