@@ -1,0 +1,77 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { requireTool } from '../../harness/require-tool.js';
+import { check, M4 } from './check.js';
+
+describe('include FILE;', () => {
+  test('is relative to the including file, through directories, without m4', async () => {
+    const result = await check({
+      'test.conf': 'include conf.d/services.conf;\nttl 2m;\n',
+      'conf.d/services.conf': 'service DB;\ninclude more/web.conf;\n',
+      'conf.d/more/web.conf': 'service web { ttl 10s; }\nstate-file web.state;\n',
+    });
+    assert.deepEqual(result.errors, []);
+    assert.deepEqual(result.config?.services.map((s) => [s.name, s.ttlMs, s.declaredAt.file]), [
+      ['DB', 120_000, 'conf.d/services.conf'],
+      ['web', 10_000, 'conf.d/more/web.conf'],
+    ]);
+    assert.equal(result.config?.stateFile, 'conf.d/more/web.state');
+    assert.deepEqual(result.config?.files, ['test.conf', 'conf.d/services.conf', 'conf.d/more/web.conf']);
+  });
+
+  test('works inside a service block', async () => {
+    const result = await check({ 'test.conf': 'service DB { include db.conf; }\n', 'db.conf': 'ttl 5s;\ndescription "from db.conf";\n' });
+    assert.deepEqual(result.config?.services.map((s) => [s.name, s.ttlMs, s.description]), [['DB', 5000, 'from db.conf']]);
+  });
+
+  test('goes through m4 like the main file, and can be named by an m4 macro', async () => {
+    requireTool('m4', 'm4');
+    const result = await check(
+      { 'test.conf': "m4_define(`PART', `part.conf')m4_dnl\ninclude PART;\n", 'part.conf': "m4_define(`N', `DB')m4_dnl\nservice N;\nttl 5x;\n" },
+      M4,
+    );
+    assert.deepEqual(result.errors, ["part.conf:3:5: bad duration '5x' (use 30s, 5m, 2h)"]);
+  });
+
+  test('a file that includes itself', async () => {
+    const result = await check('service DB;\ninclude test.conf;\n');
+    assert.deepEqual(result.errors, ['test.conf:2:9: include loop: test.conf -> test.conf']);
+    assert.deepEqual(result.codes, ['CONFIG_INCLUDE_LOOP']);
+  });
+
+  test('a loop through other files, named in order', async () => {
+    const result = await check({ 'test.conf': 'service DB;\ninclude a.conf;\n', 'a.conf': 'include sub/b.conf;\n', 'sub/b.conf': 'include ../a.conf;\n' });
+    assert.deepEqual(result.errors, ['sub/b.conf:1:9: include loop: a.conf -> sub/b.conf -> a.conf']);
+  });
+
+  test('the same file twice, side by side, is no loop: its services are duplicates', async () => {
+    const result = await check({ 'test.conf': 'include s.conf;\ninclude s.conf;\n', 's.conf': 'service DB;\n' });
+    assert.deepEqual(result.errors, ["s.conf:1:9: service 'DB' already defined at s.conf:1"]);
+  });
+
+  test('a missing file, and the rest of the configuration still checked', async () => {
+    const result = await check('service DB;\ninclude nowhere.conf;\nttl 5x;\n');
+    assert.deepEqual(result.errors, [
+      "test.conf:2:9: cannot include 'nowhere.conf' (nowhere.conf): no such file",
+      "test.conf:3:5: bad duration '5x' (use 30s, 5m, 2h)",
+    ]);
+  });
+
+  test('a syntax error in an included file, with the errors of the main file', async () => {
+    const result = await check({ 'test.conf': 'include bad.conf;\nlog-level loud;\n', 'bad.conf': 'service DB {\n' });
+    assert.deepEqual(result.errors, [
+      "test.conf:2:11: bad log level 'loud' (use trace, debug, info, warn or error)",
+      "bad.conf:2:1: expected '}' to close the block of 'service DB' opened at bad.conf:1",
+    ]);
+  });
+
+  test('takes exactly one FILE and no block', async () => {
+    const result = await check('service DB;\ninclude;\ninclude a.conf b.conf;\ninclude c.conf { }\ninclude d.conf\nservice web;\n');
+    assert.deepEqual(result.errors, [
+      "test.conf:2:8: 'include' needs FILE: include FILE;",
+      "test.conf:3:16: 'include' takes one argument: include FILE;",
+      "test.conf:4:16: 'include' takes no block: include FILE;",
+      "test.conf:5:15: expected ';' after 'include d.conf'",
+    ]);
+  });
+});

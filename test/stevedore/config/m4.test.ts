@@ -1,0 +1,88 @@
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ROOT } from '../../harness/built.js';
+import { requireTool } from '../../harness/require-tool.js';
+import { check, defaults, M4 } from './check.js';
+
+// The real GNU m4, as stevedore runs it: missing means failing, never skipping.
+before(() => requireTool('m4', 'm4'));
+
+describe('configuration through m4 -P -s', () => {
+  test('m4_define macros expand, and plain words named like m4 builtins do not', async () => {
+    const result = await check("m4_define(`SVC', `service $1;')m4_dnl\nSVC(DB)\nsyslog-tag define;\n", M4);
+    assert.deepEqual(result.errors, []);
+    assert.deepEqual(result.config, defaults({ services: [defaults().services[0]!].map((s) => ({ ...s, declaredAt: { ...s.declaredAt, line: 2 } })), syslogTag: 'define' }));
+  });
+
+  test('an error after a macro that expands to several lines is still at its own line', async () => {
+    const text = "m4_define(`PAIR', `service $1;\nservice $1-replica;')m4_dnl\nPAIR(a)\nPAIR(b)\nttl 5x;\n";
+    const result = await check(text, M4);
+    assert.deepEqual(result.errors, ["test.conf:5:5: bad duration '5x' (use 30s, 5m, 2h)"]);
+  });
+
+  test('an error in an m4_include\'d file names that file and line', async () => {
+    const result = await check(
+      { 'test.conf': "service DB;\nm4_include(`part.conf')\nttl 1m;\nexpire 1x;\n", 'part.conf': '# services\nservice web;\nmax-output 4q;\n' },
+      M4,
+    );
+    assert.deepEqual(result.errors, ["part.conf:3:12: bad size '4q' (use 512, 4k, 1M)", "test.conf:4:8: bad duration '1x' (use 30s, 5m, 2h)"]);
+  });
+
+  test('a service from an m4_include\'d file is declared there, and the file is listed', async () => {
+    const result = await check({ 'test.conf': "service DB;\nm4_include(`part.conf')\n", 'part.conf': '\nservice web;\n' }, M4);
+    assert.deepEqual(result.config?.services.map((s) => [s.name, s.declaredAt]), [
+      ['DB', { file: 'test.conf', line: 1, col: 1 }],
+      ['web', { file: 'part.conf', line: 2, col: 1 }],
+    ]);
+    assert.deepEqual(result.config?.files, ['test.conf', 'part.conf']);
+  });
+
+  test('a syntax error in an m4_include\'d file names that file', async () => {
+    const result = await check({ 'test.conf': "service DB;\nm4_include(`part.conf')\n", 'part.conf': 'service web\n' }, M4);
+    assert.deepEqual(result.errors, ["part.conf:1:12: expected ';' after 'service web'"]);
+  });
+
+  test('m4\'s own errors are reported where m4 found them', async () => {
+    const result = await check("service DB;\nm4_include(`nowhere.conf')\n", M4);
+    assert.deepEqual(result.errors, ["test.conf:2: m4: cannot open `nowhere.conf': No such file or directory"]);
+    assert.deepEqual(result.codes, ['CONFIG_PREPROCESSOR_FAILED']);
+  });
+
+  test('m4 warnings fail the load too', async () => {
+    const result = await check("m4_define(`X', `1', `2')service DB;\n", M4);
+    assert.deepEqual(result.errors, ["test.conf:1: m4: Warning: excess arguments to builtin `m4_define' ignored"]);
+  });
+
+  test('a macro that expands to itself is stopped', async () => {
+    const result = await check("service DB;\nm4_define(`LOOP', `LOOP')LOOP\n", M4, { timeoutMs: 300, maxOutputBytes: 1024 * 1024 });
+    assert.deepEqual(result.errors, ['test.conf: m4 did not finish within 0.3s (a macro that expands to itself?)']);
+  });
+
+  test('a macro that writes without end is stopped by the output limit', async () => {
+    const result = await check("service DB;\nm4_define(`L', `service x;\nL')L\n", M4, { timeoutMs: 10_000, maxOutputBytes: 64 * 1024 });
+    assert.deepEqual(result.errors, ['test.conf: m4 wrote more than 0.0625M (a macro that expands to itself?)']);
+  });
+
+  test('--no-preprocessor leaves m4 macros alone: read as words, their quotes are errors', async () => {
+    const result = await check("service DB;\nm4_define(`X', `1')\n");
+    assert.deepEqual(result.errors, [`test.conf:2:13: unexpected "'": quote arguments with double quotes`]);
+  });
+});
+
+describe('configuration through --preprocessor=COMMAND', () => {
+  test('the command gets the file and its output is parsed', async () => {
+    const result = await check('service @NAME@;\n', { kind: 'command', command: 'sed -e s/@NAME@/DB/' });
+    assert.deepEqual(result.config, defaults());
+  });
+
+  test('cpp-style line markers in its output place errors', async () => {
+    const script = `${ROOT}test/fixtures/config/linemarkers.sh`;
+    const result = await check('service DB;\n', { kind: 'command', command: `sh ${script}` });
+    assert.deepEqual(result.errors, ["generated.conf:7:5: bad duration '5x' (use 30s, 5m, 2h)"]);
+  });
+
+  test('a failing command: its status and what it said', async () => {
+    const result = await check('service DB;\n', { kind: 'command', command: 'echo cannot expand >&2; exit 3; :' });
+    assert.deepEqual(result.errors, ["test.conf: preprocessor 'echo cannot expand >&2; exit 3; :' exited with status 3", 'test.conf: preprocessor: cannot expand']);
+  });
+});
