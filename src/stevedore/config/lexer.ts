@@ -1,7 +1,7 @@
 /**
  * The moo lexer of stevedore.conf. Whitespace only separates tokens; comments run from `#` or
- * `//` to the end of the line, or from `/*` to the next `*\/` (not nested). A comment starts
- * only where a token could start, so `unix:/run//x` and `a#b` are single words.
+ * `//` to the end of the line, or across lines between slash-star and star-slash (not nested).
+ * A comment starts only where a token could start, so `unix:/run//x` and `a#b` are single words.
  *
  * Rules match in the order written: comments before words, a complete string before the
  * malformed ones (an unterminated comment or string, a bad escape), which tokenize.ts turns into
