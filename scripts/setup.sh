@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs, as root on Debian 12, the programs the tests and benchmarks run for real:
 # m4 (config preprocessing), snmpd and the snmp tools, smilint, dockerd with a static busybox
-# for test images, etcd, iproute2 for network namespaces, GNU time for peak-RSS figures.
+# for test images, etcd, iproute2 for network namespaces, GNU time for peak-RSS figures,
+# python3 to stand in for a syslog daemon (a unix datagram socket, which Node lacks).
 set -euo pipefail
 if [ "$(id -u)" -ne 0 ]; then
   echo "setup: run as root (it installs Debian packages): sudo npm run setup" >&2

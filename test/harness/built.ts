@@ -5,3 +5,6 @@ export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The self-contained tallyman file `npm run build` writes: what containers run. */
 export const TALLYMAN = `${ROOT}dist/tallyman.cjs`;
+
+/** The stevedore entry point `npm run build` writes. */
+export const STEVEDORE = `${ROOT}dist/src/bin/stevedore.js`;

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Clock } from '../../common/clock.js';
 import { REPORT_PATH } from '../../common/report.js';
 import type { RegistryReader, RegistryWriter } from '../registry/registry.js';
@@ -60,7 +60,8 @@ export function buildCollector(options: CollectorOptions): Collector {
   const admission = new Admission(options.admission, options.rateLimit ?? DEFAULT_RATE_LIMIT, options.clock);
   const app = Fastify({
     loggerInstance: options.logger,
-    disableRequestLogging: true,
+    // Reports are not logged one by one: state changes are (state-log.ts).
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',

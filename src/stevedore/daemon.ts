@@ -1,0 +1,154 @@
+import { systemClock } from '../common/clock.js';
+import { VERSION } from '../common/version.js';
+import { buildCollector } from './collector/app.js';
+import { closeAll, formatHostPort, listenAll } from './collector/listeners.js';
+import type { Config } from './config/config.js';
+import { formatErrors } from './config/errors.js';
+import { loadConfig } from './config/load.js';
+import { createLogger, type Logger } from './logging/logger.js';
+import type { StevedoreOptions } from './options.js';
+import { StateFile } from './persistence/state-file.js';
+import { detach } from './process/detach.js';
+import { writePidfile } from './process/pidfile.js';
+import { dropPrivileges } from './process/privileges.js';
+import { readinessFromEnvironment, type Readiness } from './process/readiness.js';
+import { supervise } from './process/supervisor.js';
+import { Registry } from './registry/registry.js';
+import { logStateChange } from './state-log.js';
+
+/** How often stale and expiry deadlines are applied when nothing reads the registry. */
+const SWEEP_INTERVAL_MS = 1000;
+
+function logLevel(options: StevedoreOptions, config: Config): Config['logLevel'] {
+  return options.debug ? 'debug' : config.logLevel;
+}
+
+function logTarget(options: StevedoreOptions, config: Config) {
+  const detached = process.env.STEVEDORE_DETACHED === '1';
+  return {
+    level: logLevel(options, config),
+    stdout: !detached,
+    syslog: config.syslog ? { tag: config.syslogTag, facility: config.syslogFacility } : null,
+  };
+}
+
+/** Settings a reload cannot change in a running process (sockets bound, privileges dropped). */
+function restartOnly(before: Config, after: Config): string[] {
+  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+  const names: [string, unknown, unknown][] = [
+    ['listen', before.listen, after.listen],
+    ['state-file', before.stateFile, after.stateFile],
+    ['pidfile', before.pidfile, after.pidfile],
+    ['user', before.user, after.user],
+    ['group', before.group, after.group],
+    ['syslog', [before.syslog, before.syslogFacility, before.syslogTag], [after.syslog, after.syslogFacility, after.syslogTag]],
+  ];
+  return names.filter(([, a, b]) => !same(a, b)).map(([name]) => name);
+}
+
+/**
+ * The running collector: registry, state file, HTTP listeners, signals. Resolves with the exit
+ * status once SIGTERM or SIGINT has stopped it (state written).
+ */
+async function serve(options: StevedoreOptions, first: Config, log: Logger, readiness: Readiness): Promise<number> {
+  let config = first;
+  const clock = systemClock;
+  const registry = new Registry(config, clock);
+  registry.onChange((change) => logStateChange(log, change));
+  const stateFile = config.stateFile === null ? null : new StateFile(config.stateFile, registry, clock, log);
+  await stateFile?.load();
+
+  const collector = buildCollector({ registry, admission: config, logger: log, clock, health: { process: () => ({ pid: process.pid }) } });
+  let servers;
+  try {
+    servers = await listenAll(collector.app, config.listen);
+    dropPrivileges(config.user, config.group);
+  } catch (error) {
+    const message = (error as Error).message;
+    log.fatal(message);
+    readiness.fatal(message);
+    await collector.app.close();
+    return 1;
+  }
+  const sweeper = setInterval(() => registry.sweep(), SWEEP_INTERVAL_MS);
+  stateFile?.start();
+  log.info(
+    { version: VERSION, listen: config.listen.map(formatHostPort), services: config.services.length, files: config.files },
+    `stevedore ${VERSION} collecting on ${config.listen.map(formatHostPort).join(', ')} for ${config.services.length} services`,
+  );
+  readiness.ready();
+
+  return new Promise((resolve) => {
+    let stopping = false;
+    const reload = async (): Promise<void> => {
+      const loaded = await loadConfig(options.configFile, { preprocessor: options.preprocessor });
+      if (!loaded.ok) {
+        log.error({ file: options.configFile, errors: loaded.errors.length }, `configuration reload refused (${loaded.errors.length} errors); still running on the previous configuration`);
+        for (const line of formatErrors(loaded.errors).trimEnd().split('\n')) log.error(line);
+        return;
+      }
+      const next = loaded.config;
+      const fixed = restartOnly(config, next);
+      registry.reconfigure(next);
+      collector.reconfigure(next);
+      log.level = logLevel(options, next);
+      config = next;
+      log.info({ services: next.services.length }, `configuration reloaded: ${next.services.length} services`);
+      if (fixed.length > 0) log.warn({ settings: fixed }, `changes to ${fixed.join(', ')} take effect at the next restart`);
+    };
+    const stop = async (signal: string): Promise<void> => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, `${signal}: stopping`);
+      await closeAll(servers);
+      await collector.app.close();
+      clearInterval(sweeper);
+      await stateFile?.stop();
+      log.info('stopped');
+      resolve(0);
+    };
+    process.on('SIGHUP', () => void reload());
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+    process.on('SIGINT', () => void stop('SIGINT'));
+  });
+}
+
+/**
+ * stevedore's composition root. Reads the configuration (nothing starts on an error), then:
+ * without -F starts again in the background and waits for it to serve; without -s runs a
+ * supervisor that keeps a worker process serving; with -s serves in this process.
+ */
+export async function runDaemon(options: StevedoreOptions, argv: readonly string[] = process.argv.slice(1)): Promise<number> {
+  const loaded = await loadConfig(options.configFile, { preprocessor: options.preprocessor });
+  if (!loaded.ok) {
+    process.stderr.write(formatErrors(loaded.errors));
+    return 1;
+  }
+  const config = loaded.config;
+  const readiness = readinessFromEnvironment();
+
+  if (process.env.STEVEDORE_ROLE === 'worker') {
+    return serve(options, config, createLogger(logTarget(options, config)), readiness);
+  }
+  if (!options.foreground && process.env.STEVEDORE_DETACHED !== '1') {
+    if (!config.syslog) process.stderr.write("stevedore: running in the background without 'syslog yes;': its log goes nowhere (use -F to keep it attached)\n");
+    return detach(argv, (text) => void process.stderr.write(text));
+  }
+
+  const log = createLogger(logTarget(options, config));
+  let removePidfile = (): void => {};
+  if (config.pidfile !== null) {
+    try {
+      removePidfile = writePidfile(config.pidfile);
+    } catch (error) {
+      log.fatal((error as Error).message);
+      readiness.fatal((error as Error).message);
+      return 1;
+    }
+  }
+  try {
+    return options.single ? await serve(options, config, log, readiness) : await supervise(argv, log, readiness);
+  } finally {
+    removePidfile();
+  }
+}

@@ -1,0 +1,88 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import type { Logger } from '../logging/logger.js';
+import type { Readiness, ReadinessMessage } from './readiness.js';
+
+export interface SupervisorPolicy {
+  /** Delay before restart number `attempt` (1-based). */
+  backoffMs(attempt: number): number;
+  /** This many crashes within windowMs: give up. */
+  maxCrashes: number;
+  windowMs: number;
+}
+
+export const DEFAULT_SUPERVISOR_POLICY: SupervisorPolicy = {
+  backoffMs: (attempt) => Math.min(30_000, 500 * 2 ** (attempt - 1)),
+  maxCrashes: 5,
+  windowMs: 120_000,
+};
+
+type SupervisorState = 'starting' | 'running' | 'restarting' | 'stopping' | 'stopped';
+
+/**
+ * Keeps one worker process running: restarts it with backoff when it dies, gives up with a
+ * clear message on a crash loop, and passes SIGTERM, SIGINT and SIGHUP on to it. A worker that
+ * fails at start-up for a reason a restart cannot fix (it says so) is not restarted.
+ */
+export function supervise(argv: readonly string[], log: Logger, readiness: Readiness, policy = DEFAULT_SUPERVISOR_POLICY): Promise<number> {
+  return new Promise((resolve) => {
+    let state: SupervisorState = 'starting';
+    let worker: ChildProcess | undefined;
+    let crashes: number[] = [];
+    let restartTimer: NodeJS.Timeout | undefined;
+
+    const setState = (to: SupervisorState): void => {
+      log.debug({ from: state, to }, `supervisor: ${state} -> ${to}`);
+      state = to;
+    };
+
+    const start = (): void => {
+      const child = fork(argv[0] as string, argv.slice(1), { env: { ...process.env, STEVEDORE_ROLE: 'worker', STEVEDORE_READY_FD: '' }, stdio: 'inherit' });
+      worker = child;
+      child.on('message', (message: ReadinessMessage) => {
+        if (message.type === 'ready') {
+          setState('running');
+          readiness.ready();
+        } else if (message.type === 'fatal') {
+          log.error({ reason: message.message }, `stevedore cannot start: ${message.message}`);
+          readiness.fatal(message.message);
+          setState('stopping');
+        }
+      });
+      child.on('exit', (code, signal) => {
+        worker = undefined;
+        if (state === 'stopping' || state === 'stopped') {
+          setState('stopped');
+          return resolve(code === 0 ? 0 : 1);
+        }
+        const now = Date.now();
+        crashes = [...crashes.filter((t) => now - t < policy.windowMs), now];
+        const how = signal ? `killed by ${signal}` : `exited with status ${code}`;
+        if (crashes.length >= policy.maxCrashes) {
+          log.error({ crashes: crashes.length }, `stevedore worker ${how}; it crashed ${crashes.length} times within ${policy.windowMs / 1000} s: giving up (see the errors above)`);
+          readiness.fatal(`the worker crashed ${crashes.length} times within ${policy.windowMs / 1000} s`);
+          setState('stopped');
+          return resolve(1);
+        }
+        const delay = policy.backoffMs(crashes.length);
+        log.error({ code, signal, restartInMs: delay }, `stevedore worker ${how}: restarting in ${delay} ms`);
+        setState('restarting');
+        restartTimer = setTimeout(start, delay);
+      });
+    };
+
+    const stop = (signal: NodeJS.Signals): void => {
+      if (state === 'stopped') return;
+      setState('stopping');
+      clearTimeout(restartTimer);
+      if (worker) worker.kill(signal);
+      else {
+        setState('stopped');
+        resolve(0);
+      }
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGHUP', () => worker?.kill('SIGHUP'));
+    start();
+  });
+}

@@ -1,0 +1,138 @@
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { STEVEDORE, TALLYMAN } from '../../harness/built.js';
+import { freePort } from '../../harness/free-port.js';
+import { runCli } from '../../harness/run-cli.js';
+import { startStevedore } from '../../harness/stevedore.js';
+import { tempDir, type TempDir } from '../../harness/temp-dir.js';
+import { waitFor } from '../../harness/wait-for.js';
+
+type Service = { name: string; state: string; instances?: { hostname: string; state: string; reports: number }[] };
+
+describe('stevedore as a daemon', { timeout: 60_000 }, () => {
+  let dir: TempDir;
+  beforeEach(() => (dir = tempDir('daemon')));
+  afterEach(() => dir.remove());
+
+  test('a report sent with tallyman and one with plain JSON are read back; SIGTERM stops it with status 0', async () => {
+    const s = await startStevedore(dir, 'service DB;');
+    try {
+      const t = await runCli(TALLYMAN, ['-s', `127.0.0.1:${s.port}`, '-h', 'c1', 'DB', 'sh', '-c', 'echo up'], {});
+      assert.equal(t.code, 0, t.stderr.toString());
+      assert.equal(await s.post({ service: 'DB', hostname: 'c2', exitCode: 1 }), 204);
+      const db = (await s.get('/v1/services/DB')).body as Service & { instances: { hostname: string; state: string; stdout?: string }[] };
+      assert.equal(db.state, 'degraded');
+      assert.deepEqual(db.instances.map((i) => [i.hostname, i.state]), [['c1', 'ok'], ['c2', 'failing']]);
+    } finally {
+      assert.deepEqual(await s.process.stop(), { code: 0, signal: null });
+    }
+    const lines = s.logLines().map((l) => l.msg);
+    assert.ok(lines.includes('instance DB/c2 appeared: failing'), lines.join('\n'));
+    assert.ok(lines.includes('service DB: unknown -> ok'));
+    assert.ok(lines.includes('service DB: ok -> degraded'));
+    assert.ok(lines.includes('stopped'));
+  });
+
+  test('a restart keeps the state: instances, counters and states', async () => {
+    const conf = `service DB; state-file ${dir.file('state.json')};`;
+    const first = await startStevedore(dir, conf);
+    for (const exitCode of [0, 1, 1]) assert.equal(await first.post({ service: 'DB', hostname: 'c1', exitCode }), 204);
+    await first.process.stop();
+    assert.ok(existsSync(dir.file('state.json')), 'the state file is written at shutdown');
+    const second = await startStevedore(dir, conf, { port: first.port });
+    try {
+      const db = (await second.get('/v1/services/DB')).body as { state: string; instances: { hostname: string; state: string; reports: number; failures: number; consecutiveFailures: number }[] };
+      assert.equal(db.state, 'failing');
+      assert.deepEqual(db.instances.map((i) => [i.hostname, i.state, i.reports, i.failures, i.consecutiveFailures]), [['c1', 'failing', 3, 2, 2]]);
+      const health = (await second.get('/v1/health')).body as { reportsAccepted: number };
+      assert.equal(health.reportsAccepted, 3);
+    } finally {
+      await second.process.stop();
+    }
+  });
+
+  test('a corrupt state file is logged and moved aside, and stevedore starts empty', async () => {
+    writeFileSync(dir.file('state.json'), '{"format":"stevedore-state","version":1,"services":[{"name":');
+    const s = await startStevedore(dir, `service DB; state-file ${dir.file('state.json')};`);
+    try {
+      const db = (await s.get('/v1/services/DB')).body as { state: string };
+      assert.equal(db.state, 'unknown');
+      const aside = readdirSync(dir.path).filter((f) => f.startsWith('state.json.unusable-'));
+      assert.equal(aside.length, 1);
+      assert.ok(s.logLines().some((l) => /state file .* cannot be used \(not JSON/.test(String(l.msg))));
+      assert.equal(await s.post({ service: 'DB', hostname: 'c1', exitCode: 0 }), 204);
+    } finally {
+      await s.process.stop();
+    }
+  });
+
+  test('SIGHUP reloads: new services appear, removed ones vanish, instances of kept ones stay', async () => {
+    const s = await startStevedore(dir, 'service DB; service web;');
+    try {
+      await s.post({ service: 'DB', hostname: 'c1', exitCode: 0 });
+      await s.post({ service: 'web', hostname: 'w1', exitCode: 0 });
+      s.rewrite('service DB; service cache;');
+      process.kill(s.process.pid, 'SIGHUP');
+      await waitFor('the reload', async () => ((await s.get('/v1/services')).body as Service[]).some((x) => x.name === 'cache'));
+      const services = (await s.get('/v1/services')).body as Service[];
+      assert.deepEqual(services.map((x) => x.name), ['DB', 'cache']);
+      const db = (await s.get('/v1/services/DB')).body as Service;
+      assert.deepEqual(db.instances!.map((i) => i.hostname), ['c1']);
+      assert.equal(await s.post({ service: 'web', hostname: 'w1', exitCode: 0 }), 404);
+    } finally {
+      await s.process.stop();
+    }
+  });
+
+  test('SIGHUP with a broken configuration is refused, and the running one stays', async () => {
+    const s = await startStevedore(dir, 'service DB;');
+    try {
+      s.rewrite('service DB;\nservce web;\n');
+      process.kill(s.process.pid, 'SIGHUP');
+      await waitFor('the refusal in the log', () => s.logLines().some((l) => String(l.msg).startsWith('configuration reload refused')));
+      assert.ok(s.logLines().some((l) => /stevedore\.conf:\d+:\d+: unknown statement 'servce' \(did you mean 'service'\?\)/.test(String(l.msg))), s.process.log());
+      assert.equal(await s.post({ service: 'DB', hostname: 'c1', exitCode: 0 }), 204);
+    } finally {
+      assert.equal((await s.process.stop()).code, 0);
+    }
+  });
+
+  test('several listen addresses, IPv6 among them', async () => {
+    const [a, b] = [await freePort(), await freePort('::1')];
+    const s = await startStevedore(dir, `service DB; listen 127.0.0.1:${a}; listen [::1]:${b};`, { port: a });
+    try {
+      const res = await fetch(`http://[::1]:${b}/v1/report`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ service: 'DB', hostname: 'v6', exitCode: 0 }) });
+      assert.equal(res.status, 204);
+      const db = (await s.get('/v1/services/DB')).body as { instances: { hostname: string; address: string }[] };
+      assert.deepEqual(db.instances.map((i) => [i.hostname, i.address]), [['v6', '::1']]);
+    } finally {
+      await s.process.stop();
+    }
+  });
+
+  test('a port already in use: a clear error and status 1, no restart loop', async () => {
+    const s = await startStevedore(dir, 'service DB;');
+    try {
+      const conf = dir.file('second.conf');
+      writeFileSync(conf, `service DB; listen 127.0.0.1:${s.port}; agentx-socket none;`);
+      const r = await runCli(process.execPath, [STEVEDORE, '-F', '-f', conf], {});
+      assert.equal(r.code, 1);
+      assert.match(r.stdout.toString() + r.stderr.toString(), new RegExp(`cannot listen on 127\\.0\\.0\\.1:${s.port}: EADDRINUSE \\(already in use`));
+    } finally {
+      await s.process.stop();
+    }
+  });
+
+  test('user and group: the collector runs unprivileged once the socket is bound', async () => {
+    const s = await startStevedore(dir, 'service DB; user nobody; group nogroup;');
+    try {
+      const status = readFileSync(`/proc/${s.process.pid}/status`, 'utf8');
+      const uid = /^Uid:\s+(\d+)/m.exec(status)?.[1];
+      assert.equal(uid, String(Number(readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('nobody:'))!.split(':')[2])));
+      assert.equal(await s.post({ service: 'DB', hostname: 'c1', exitCode: 0 }), 204);
+    } finally {
+      await s.process.stop();
+    }
+  });
+});

@@ -1,0 +1,103 @@
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { supervise } from '../../../src/stevedore/process/supervisor.js';
+import { STEVEDORE } from '../../harness/built.js';
+import { freePort } from '../../harness/free-port.js';
+import { runCli } from '../../harness/run-cli.js';
+import { startStevedore } from '../../harness/stevedore.js';
+import { tempDir, type TempDir } from '../../harness/temp-dir.js';
+import { waitFor } from '../../harness/wait-for.js';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('the supervisor', { timeout: 60_000 }, () => {
+  let dir: TempDir;
+  beforeEach(() => (dir = tempDir('supervisor')));
+  afterEach(() => dir.remove());
+
+  test('a worker killed with SIGKILL is restarted, and serves its saved state again', async () => {
+    const s = await startStevedore(dir, `service DB; state-file ${dir.file('state.json')};`, { args: [] });
+    try {
+      assert.equal(await s.post({ service: 'DB', hostname: 'c1', exitCode: 0 }), 204);
+      const { process: worker } = (await s.get('/v1/health')).body as { process: { pid: number } };
+      assert.notEqual(worker.pid, s.process.pid, 'a worker process serves, not the supervisor');
+      await waitFor('the state file', () => existsSync(dir.file('state.json')), 15_000);
+      process.kill(worker.pid, 'SIGKILL');
+      const restarted = await waitFor('a new worker', async () => {
+        const health = await s.get('/v1/health');
+        const pid = (health.body as { process: { pid: number } }).process.pid;
+        return pid !== worker.pid ? pid : false;
+      });
+      assert.ok(alive(restarted));
+      const db = (await s.get('/v1/services/DB')).body as { instances: { hostname: string }[] };
+      assert.deepEqual(db.instances.map((i) => i.hostname), ['c1']);
+      assert.ok(s.logLines().some((l) => /stevedore worker killed by SIGKILL: restarting in \d+ ms/.test(String(l.msg))));
+    } finally {
+      assert.equal((await s.process.stop()).code, 0, 'SIGTERM to the supervisor stops the worker and exits 0');
+    }
+  });
+
+  test('a worker that keeps crashing: the supervisor gives up with a clear message', async () => {
+    const crasher = dir.file('crash.mjs');
+    writeFileSync(crasher, 'process.exit(3);\n');
+    const lines: string[] = [];
+    const log = pino({ level: 'debug' }, new Writable({ write: (c: Buffer, _e, done) => (lines.push(c.toString()), done()) }));
+    let fatal = '';
+    const code = await supervise([crasher], log, { ready: () => {}, fatal: (m) => (fatal = m) }, { backoffMs: () => 10, maxCrashes: 3, windowMs: 60_000 });
+    assert.equal(code, 1);
+    assert.match(fatal, /crashed 3 times/);
+    assert.ok(lines.some((l) => /it crashed 3 times within 60 s: giving up/.test(l)));
+    assert.equal(lines.filter((l) => /restarting in 10 ms/.test(l)).length, 2);
+  });
+});
+
+describe('without -F: in the background', { timeout: 60_000 }, () => {
+  let dir: TempDir;
+  beforeEach(() => (dir = tempDir('detach')));
+  afterEach(() => dir.remove());
+
+  test('returns 0 once the daemon serves; the pidfile names it; SIGTERM stops it and removes the pidfile', async () => {
+    const port = await freePort();
+    const conf = dir.file('bg.conf');
+    const pidfile = dir.file('stevedore.pid');
+    writeFileSync(conf, `service DB; listen 127.0.0.1:${port}; agentx-socket none; pidfile ${pidfile};`);
+    const r = await runCli(process.execPath, [STEVEDORE, '-f', conf], {});
+    assert.equal(r.code, 0, r.stderr.toString());
+    assert.match(r.stderr.toString(), /without 'syslog yes;': its log goes nowhere/);
+    const pid = Number(readFileSync(pidfile, 'utf8'));
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/v1/health`);
+      assert.equal(res.status, 200);
+      const again = await runCli(process.execPath, [STEVEDORE, '-F', '-f', conf], {});
+      assert.equal(again.code, 1);
+      assert.match(again.stdout.toString(), new RegExp(`already running as pid ${pid}`));
+    } finally {
+      process.kill(pid, 'SIGTERM');
+      await waitFor('the daemon to stop', () => !alive(pid));
+    }
+    assert.equal(existsSync(pidfile), false);
+  });
+
+  test('a start-up failure is reported on the terminal, status 1', async () => {
+    const blocker = await startStevedore(dir, 'service DB;', { name: 'blocker' });
+    try {
+      const conf = dir.file('bg.conf');
+      writeFileSync(conf, `service DB; listen 127.0.0.1:${blocker.port}; agentx-socket none; syslog yes;`);
+      const r = await runCli(process.execPath, [STEVEDORE, '-f', conf], {});
+      assert.equal(r.code, 1);
+      assert.match(r.stderr.toString(), new RegExp(`^stevedore: cannot listen on 127\\.0\\.0\\.1:${blocker.port}: EADDRINUSE`));
+    } finally {
+      await blocker.process.stop();
+    }
+  });
+});

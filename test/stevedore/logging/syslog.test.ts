@@ -1,0 +1,51 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import pino from 'pino';
+import { syslogLine, syslogStream } from '../../../src/stevedore/logging/syslog.js';
+import { requireTool } from '../../harness/require-tool.js';
+import { startProcess } from '../../harness/managed-process.js';
+import { tempDir } from '../../harness/temp-dir.js';
+import { waitFor } from '../../harness/wait-for.js';
+import { existsSync } from 'node:fs';
+
+// A syslog daemon's end of /dev/log: a unix datagram socket (Node has none; python3 does).
+const RECEIVER = `
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+while True:
+    data = s.recv(65536)
+    sys.stdout.write(data.decode('utf-8', 'replace') + '\\n')
+    sys.stdout.flush()
+`;
+
+describe('syslog', { timeout: 30_000 }, () => {
+  test('severity follows the pino level, facility the configuration', () => {
+    const line = (level: number) => syslogLine(JSON.stringify({ level, time: 0, pid: 1, hostname: 'h', msg: 'm' }), 3);
+    assert.equal(line(30), '<30>m');
+    assert.equal(line(40), '<28>m');
+    assert.equal(line(50), '<27>m');
+    assert.equal(line(20), '<31>m');
+    assert.equal(syslogLine(JSON.stringify({ level: 30, msg: 'a\nb', service: 'DB' }), 16), '<134>a b {"service":"DB"}');
+  });
+
+  test('lines reach a real datagram socket through logger(1), with tag and priority', async () => {
+    requireTool('logger', 'bsdutils');
+    const python = requireTool('python3', 'python3');
+    const dir = tempDir('syslog');
+    const socket = dir.file('log.sock');
+    const receiver = await startProcess({ name: 'receiver', command: python, args: ['-c', RECEIVER, socket], dir: dir.path, ready: () => existsSync(socket) });
+    try {
+      const stream = syslogStream('stevedore-test', 'local3', socket);
+      const log = pino({ level: 'info' }, stream);
+      log.warn({ service: 'DB' }, 'service DB: ok -> degraded');
+      const received = await waitFor('the datagram', () => receiver.log().split('\n').find((l) => l.includes('degraded')));
+      // local3 = 19; warning = 4: PRI 19*8+4 = 156.
+      assert.match(received, /^<156>.*stevedore-test(\[\d+\])?: service DB: ok -> degraded \{"service":"DB"\}$/);
+      await new Promise<void>((resolve) => stream.end(resolve));
+    } finally {
+      await receiver.stop();
+      dir.remove();
+    }
+  });
+});
