@@ -13,6 +13,8 @@ function blockList(cidrs: readonly Cidr[]): BlockList {
   return list;
 }
 
+const MAX_REMEMBERED = 65_536;
+
 export type AccessDecision = 'allowed' | 'denied' | 'not-allowed';
 
 /**
@@ -22,6 +24,8 @@ export type AccessDecision = 'allowed' | 'denied' | 'not-allowed';
 export class AccessList {
   private readonly allow: BlockList;
   private readonly deny: BlockList;
+  /** Decisions by address: a host has few sources, and BlockList.check allocates on every call. */
+  private readonly decided = new Map<string, AccessDecision>();
 
   constructor(allow: readonly Cidr[], deny: readonly Cidr[]) {
     this.allow = blockList(allow);
@@ -29,9 +33,14 @@ export class AccessList {
   }
 
   decide(address: string): AccessDecision {
-    const plain = normaliseAddress(address);
-    const family = isIPv4(plain) ? 'ipv4' : 'ipv6';
-    if (this.deny.check(plain, family)) return 'denied';
-    return this.allow.check(plain, family) ? 'allowed' : 'not-allowed';
+    let decision = this.decided.get(address);
+    if (decision === undefined) {
+      const plain = normaliseAddress(address);
+      const family = isIPv4(plain) ? 'ipv4' : 'ipv6';
+      decision = this.deny.check(plain, family) ? 'denied' : this.allow.check(plain, family) ? 'allowed' : 'not-allowed';
+      if (this.decided.size >= MAX_REMEMBERED) this.decided.clear();
+      this.decided.set(address, decision);
+    }
+    return decision;
   }
 }

@@ -62,6 +62,8 @@ export function buildCollector(options: CollectorOptions): Collector {
     loggerInstance: options.logger,
     // Reports are not logged one by one: state changes are (state-log.ts).
     logController: new LogController({ disableRequestLogging: true }),
+    // No per-request child logger: request ids would only be noise in the few lines logged.
+    childLoggerFactory: (logger) => logger,
     bodyLimit,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
