@@ -8,7 +8,7 @@ if [ "$(id -u)" -ne 0 ]; then
   echo "setup: run as root (it installs Debian packages): sudo npm run setup" >&2
   exit 1
 fi
-packages=(m4 snmpd snmp snmptrapd smitools docker.io busybox-static etcd-server etcd-client iproute2 curl time)
+packages=(m4 snmpd snmp snmptrapd smitools docker.io busybox-static etcd-server etcd-client iproute2 curl time python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
