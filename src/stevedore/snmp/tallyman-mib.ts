@@ -1,0 +1,65 @@
+/**
+ * TALLYMAN-MIB's object identifiers, as mib/TALLYMAN-MIB.txt assigns them.
+ * test/stevedore/snmp/tallyman-mib.test.ts checks every one against the MIB file through
+ * snmptranslate, so the two cannot drift.
+ */
+import { parseOid, type Oid } from '../../agentx/index.js';
+
+/** tallymanMIB ::= { enterprises 8072 9999 8990 } (Net-SNMP's experimental arc, for now). */
+export const tallymanMIB: Oid = parseOid('1.3.6.1.4.1.8072.9999.8990');
+
+const under = (parent: Oid, ...ids: number[]): Oid => [...parent, ...ids];
+
+export const tallymanNotifications = under(tallymanMIB, 0);
+export const tallymanObjects = under(tallymanMIB, 1);
+
+export const scalars = {
+  tallymanVersion: under(tallymanObjects, 1),
+  tallymanUptime: under(tallymanObjects, 2),
+  tallymanReportsAccepted: under(tallymanObjects, 3),
+  tallymanReportsRejected: under(tallymanObjects, 4),
+  tallymanServiceCount: under(tallymanObjects, 5),
+  tallymanInstanceCount: under(tallymanObjects, 6),
+} as const;
+
+export const tallymanServiceEntry = under(tallymanObjects, 10, 1);
+/** Columns of tallymanServiceEntry; 1, tallymanServiceName, is the index (not-accessible). */
+export const serviceColumns = {
+  tallymanServiceState: 2,
+  tallymanServiceInstances: 3,
+  tallymanServiceOk: 4,
+  tallymanServiceFailing: 5,
+  tallymanServiceStale: 6,
+  tallymanServiceLastReport: 7,
+  tallymanServiceDescription: 8,
+} as const;
+
+export const tallymanInstanceEntry = under(tallymanObjects, 11, 1);
+/** Columns of tallymanInstanceEntry; 1, tallymanInstanceName, is the index (not-accessible). */
+export const instanceColumns = {
+  tallymanInstanceState: 2,
+  tallymanInstanceExitCode: 3,
+  tallymanInstanceStdout: 4,
+  tallymanInstanceStderr: 5,
+  tallymanInstanceValue: 6,
+  tallymanInstanceLastReport: 7,
+  tallymanInstanceAge: 8,
+  tallymanInstanceReports: 9,
+  tallymanInstanceFailures: 10,
+  tallymanInstanceAddress: 11,
+} as const;
+
+export const notifications = {
+  tallymanServiceStateChange: under(tallymanNotifications, 1),
+  tallymanInstanceStateChange: under(tallymanNotifications, 2),
+} as const;
+
+/** Every named OID, for the agreement test. */
+export function namedOids(): Record<string, Oid> {
+  const named: Record<string, Oid> = { tallymanMIB, tallymanNotifications, tallymanObjects, tallymanServiceEntry, tallymanInstanceEntry, ...scalars, ...notifications };
+  for (const [name, column] of Object.entries(serviceColumns)) named[name] = under(tallymanServiceEntry, column);
+  for (const [name, column] of Object.entries(instanceColumns)) named[name] = under(tallymanInstanceEntry, column);
+  named.tallymanServiceName = under(tallymanServiceEntry, 1);
+  named.tallymanInstanceName = under(tallymanInstanceEntry, 1);
+  return named;
+}

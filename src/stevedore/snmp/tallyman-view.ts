@@ -1,0 +1,97 @@
+import { counter32, gauge32, integer32, MibView, octetString, rowIndex, stringIndex, timeTicks, type TableRow, type Value } from '../../agentx/index.js';
+import type { Clock } from '../../common/clock.js';
+import { VERSION } from '../../common/version.js';
+import type { InstanceView, ServiceView } from '../registry/records.js';
+import type { RegistryReader } from '../registry/registry.js';
+import { liveScalar, liveTable } from './live-objects.js';
+import { dateAndTime, TALLYMAN_STATE } from './smi-values.js';
+import { instanceColumns as I, scalars, serviceColumns as S, tallymanInstanceEntry, tallymanServiceEntry } from './tallyman-mib.js';
+
+function serviceRow(service: ServiceView): TableRow {
+  return {
+    index: stringIndex(service.name),
+    value(column: number): Value | undefined {
+      switch (column) {
+        case S.tallymanServiceState:
+          return integer32(TALLYMAN_STATE[service.state]);
+        case S.tallymanServiceInstances:
+          return gauge32(service.instances.size);
+        case S.tallymanServiceOk:
+          return gauge32(service.counts.ok);
+        case S.tallymanServiceFailing:
+          return gauge32(service.counts.failing);
+        case S.tallymanServiceStale:
+          return gauge32(service.counts.stale);
+        case S.tallymanServiceLastReport:
+          return octetString(dateAndTime(service.lastReport));
+        case S.tallymanServiceDescription:
+          return octetString(service.description);
+      }
+      return undefined;
+    },
+  };
+}
+
+function instanceRow(instance: InstanceView, clock: Clock): TableRow {
+  return {
+    index: rowIndex(stringIndex(instance.service), stringIndex(instance.hostname)),
+    value(column: number): Value | undefined {
+      switch (column) {
+        case I.tallymanInstanceState:
+          return integer32(TALLYMAN_STATE[instance.state]);
+        case I.tallymanInstanceExitCode:
+          return integer32(instance.report.exitCode);
+        case I.tallymanInstanceStdout:
+          return octetString(instance.report.stdout);
+        case I.tallymanInstanceStderr:
+          return octetString(instance.report.stderr);
+        case I.tallymanInstanceValue:
+          return octetString(JSON.stringify(instance.report.value ?? null));
+        case I.tallymanInstanceLastReport:
+          return octetString(dateAndTime(instance.receivedAt));
+        case I.tallymanInstanceAge:
+          return gauge32(Math.max(0, Math.floor((clock.now() - instance.receivedAt) / 1000)));
+        case I.tallymanInstanceReports:
+          return counter32(instance.reports);
+        case I.tallymanInstanceFailures:
+          return counter32(instance.failures);
+        case I.tallymanInstanceAddress:
+          return octetString(instance.address);
+      }
+      return undefined;
+    },
+  };
+}
+
+/**
+ * TALLYMAN-MIB served from the registry: one MibView for the whole module, built once. Values
+ * are read live; the tables' rows follow the registry's instances and services (rebuilt at the
+ * next request after one appears or vanishes). Every read first applies the registry's passed
+ * deadlines, so a stale instance reads stale without a new report.
+ */
+export function tallymanView(registry: RegistryReader & { sweep(): void }, clock: Clock): MibView {
+  const sweep = (): void => registry.sweep();
+  const stats = () => registry.stats();
+  const services = liveTable(tallymanServiceEntry, Object.values(S), () => registry.services().map(serviceRow), sweep);
+  const instances = liveTable(
+    tallymanInstanceEntry,
+    Object.values(I),
+    () => registry.services().flatMap((s) => [...s.instances.values()].map((i) => instanceRow(i, clock))),
+    sweep,
+  );
+  registry.onChange((change) => {
+    if (change.from !== null && change.to !== null) return;
+    instances.invalidate();
+    if (change.kind === 'service') services.invalidate();
+  });
+  return MibView.of([
+    liveScalar(scalars.tallymanVersion, () => octetString(VERSION), sweep),
+    liveScalar(scalars.tallymanUptime, () => timeTicks((clock.now() - stats().startedAt) / 10), sweep),
+    liveScalar(scalars.tallymanReportsAccepted, () => counter32(stats().reportsAccepted), sweep),
+    liveScalar(scalars.tallymanReportsRejected, () => counter32(stats().reportsRejected), sweep),
+    liveScalar(scalars.tallymanServiceCount, () => gauge32(stats().services), sweep),
+    liveScalar(scalars.tallymanInstanceCount, () => gauge32(stats().instances), sweep),
+    services,
+    instances,
+  ]);
+}
