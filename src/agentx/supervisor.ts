@@ -93,7 +93,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     this.reconnectTimer = undefined;
     const epoch = ++this.epoch;
     this.setStatus({ state: 'connecting', attempt: this.failures + 1 });
-    const socket = this.options.connector(this.options.address);
+    // Data arrives on a later turn of the event loop, when session is set.
+    const socket = this.options.connector(this.options.address, (chunk) => session.receive(chunk));
     const session = new Session({
       epoch,
       write: (bytes) => socket.write(bytes),
@@ -106,7 +107,6 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     const link: Link = { epoch, socket, session, keepalive: new Keepalive(this.options.timers, this.options.pingIntervalMs), timers: new Set() };
     this.link = link;
     socket.on('connect', () => this.connected(link));
-    socket.on('data', (chunk: Buffer) => session.receive(chunk));
     socket.on('error', (error) => this.lost(epoch, error.message));
     socket.on('close', () => this.lost(epoch, 'the master agent closed the connection'));
   }

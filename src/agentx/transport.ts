@@ -29,12 +29,30 @@ export function formatAgentxAddress(address: AgentxAddress): string {
   return address.host.includes(':') ? `tcp:[${address.host}]:${address.port}` : `tcp:${address.host}:${address.port}`;
 }
 
-/** Opens a stream to the master agent; it emits 'connect', then 'data', 'error' and 'close'. */
-export type Connector = (address: AgentxAddress) => Socket;
+/**
+ * Opens a stream to the master agent. Bytes received go to onData (a chunk is only valid
+ * during the call); the socket emits 'connect', 'error' and 'close'.
+ */
+export type Connector = (address: AgentxAddress, onData: (chunk: Buffer) => void) => Socket;
 
-/** Node's own sockets. Nagle is off: every PDU is a request or an answer someone waits for. */
-export const netConnector: Connector = (address) => {
-  const socket = address.transport === 'unix' ? createConnection({ path: address.path }) : createConnection({ host: address.host, port: address.port });
+/** Bytes read from the socket at most at once. */
+const READ_BUFFER = 64 * 1024;
+
+/**
+ * Node's own sockets, read into one buffer per connection (net's `onread`): a GetNext walk is
+ * one small PDU each way per varbind, and the Readable machinery per read cost more than the
+ * answer itself. Nagle is off: every PDU is a request or an answer someone waits for.
+ */
+export const netConnector: Connector = (address, onData) => {
+  const buffer = Buffer.allocUnsafe(READ_BUFFER);
+  const onread = {
+    buffer,
+    callback: (bytes: number): boolean => {
+      onData(buffer.subarray(0, bytes));
+      return true;
+    },
+  };
+  const socket = address.transport === 'unix' ? createConnection({ path: address.path, onread }) : createConnection({ host: address.host, port: address.port, onread });
   socket.setNoDelay(true);
   return socket;
 };

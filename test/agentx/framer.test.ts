@@ -52,6 +52,19 @@ describe('the framer cuts a stream into whole PDUs', TIMEOUT, () => {
     assert.deepEqual(frames, [RESPONSE, GETNEXT_LE]);
   });
 
+  test('what it keeps between reads survives the read buffer being reused', () => {
+    const readBuffer = Buffer.alloc(64);
+    const { framer, frames } = collect();
+    const stream = Buffer.concat([RESPONSE, GETNEXT_LE]);
+    const first = RESPONSE.length + 10;
+    stream.copy(readBuffer, 0, 0, first);
+    framer.push(readBuffer.subarray(0, first));
+    readBuffer.fill(0xee);
+    stream.copy(readBuffer, 0, first);
+    framer.push(readBuffer.subarray(0, stream.length - first));
+    assert.deepEqual(frames, [RESPONSE, GETNEXT_LE]);
+  });
+
   test('the payload length is read in the byte order the flags announce', () => {
     // Little-endian length 8 and big-endian length 8: both frames are 28 bytes.
     const le = hex('01 12 00 00  2a000000 00000000 01000000 08000000', '00000000 00000000');

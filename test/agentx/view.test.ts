@@ -100,6 +100,10 @@ describe('a view is built once and checked', TIMEOUT, () => {
     assert.throws(() => new MibViewBuilder().scalar(`${BASE}.1`, () => integer32(1)).scalar(`${BASE}.1.5`, () => integer32(1)).build(), { code: 'AGENTX_VIEW' });
   });
 
+  test('a row index that is not an OID is refused when the view is built', () => {
+    assert.throws(() => new MibViewBuilder().table(`${BASE}.2.1`, [2], [{ index: [1, -1], value: () => integer32(1) }]).build(), { code: 'AGENTX_OID' });
+  });
+
   test('two rows with one index are refused', () => {
     assert.throws(() => new MibViewBuilder().table(`${BASE}.2.1`, [2], rows(['a', 'a'])).build(), { code: 'AGENTX_VIEW' });
   });
@@ -110,6 +114,22 @@ describe('a view is built once and checked', TIMEOUT, () => {
     assert.deepEqual(live.get(oid('1.0')), integer32(1));
     n = 2;
     assert.deepEqual(live.get(oid('1.0')), integer32(2));
+  });
+
+  test('walks that interleave (parallel walkers) each get the right successor', () => {
+    const many: TableRow[] = Array.from({ length: 50 }, (_, i) => ({ index: [i * 2], value: () => integer32(i) }));
+    const table = new MibViewBuilder().table(`${BASE}.2.1`, [2, 3], many).build();
+    const walk = (from: readonly number[]) => table.getNext(from, false).name;
+    let a = walk(oid('2.1.2'));
+    let b = walk(oid('2.1.3'));
+    for (let i = 1; i < 50; i++) {
+      a = walk([...a]);
+      b = walk([...b]);
+      assert.deepEqual([a, b], [oid(`2.1.2.${i * 2}`), oid(`2.1.3.${i * 2}`)]);
+    }
+    assert.deepEqual(table.getNext(oid('2.1.2.98'), false).name, oid('2.1.3.0'));
+    assert.deepEqual(table.getNext(oid('2.1.2.40'), true).name, oid('2.1.2.40'), 'include after a walk passed the row');
+    assert.deepEqual(table.getNext(oid('2.1.2.41'), false).name, oid('2.1.2.42'));
   });
 
   test('getNext reads values by binary search, not by visiting every row', () => {

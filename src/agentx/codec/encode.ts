@@ -15,7 +15,7 @@ export function encodeMessage(message: Message): Buffer {
   if (hasContext && !mayCarryContext(pdu.type)) {
     throw new AgentxError('AGENTX_VALUE', `${pduTypeName(pdu.type)} carries no context (RFC 2741 section 6.1.1)`);
   }
-  const w = new Writer(HEADER_LENGTH + 64);
+  const w = new Writer(512);
   const flags = (message.flags ?? 0) & ~(Flag.NETWORK_BYTE_ORDER | Flag.NON_DEFAULT_CONTEXT);
   writeHeader(w, pdu.type, flags | (hasContext ? Flag.NON_DEFAULT_CONTEXT : 0), message.sessionId, message.transactionId, message.packetId);
   if (hasContext) w.octetString(message.context as Uint8Array | string);

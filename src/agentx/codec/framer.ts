@@ -8,7 +8,8 @@ export const DEFAULT_MAX_PAYLOAD = 16 * 1024 * 1024;
  * Cuts a byte stream into whole PDUs (RFC 2741 section 6.1: a 20-byte header whose last field
  * is the payload length, in the byte order the flags announce). A read may carry several PDUs
  * or part of one; each complete PDU goes to `onFrame` as header plus payload, in order.
- * `onFrame` must not throw.
+ * `onFrame` must not throw. A frame, like a pushed chunk, is only valid during the call: what
+ * the framer keeps between reads it copies.
  */
 export class Framer {
   private chunks: Buffer[] = [];
@@ -31,7 +32,7 @@ export class Framer {
     if (this.buffered === 0) {
       buffer = chunk;
     } else {
-      this.chunks.push(chunk);
+      this.chunks.push(Buffer.from(chunk));
       this.buffered += chunk.length;
       if (this.buffered < this.needed()) return;
       buffer = Buffer.concat(this.chunks, this.buffered);
@@ -48,7 +49,7 @@ export class Framer {
       this.onFrame(frame);
     }
     if (offset < buffer.length) {
-      this.chunks.push(buffer.subarray(offset));
+      this.chunks.push(Buffer.from(buffer.subarray(offset)));
       this.buffered = buffer.length - offset;
     }
   }

@@ -29,16 +29,27 @@ export function payloadLengthAt(buffer: Buffer, offset: number): number {
 export function decodeHeader(buffer: Buffer, offset = 0): Header {
   if (buffer.length - offset < HEADER_LENGTH) throw new AgentxError('AGENTX_PARSE', `a header needs ${HEADER_LENGTH} bytes, got ${buffer.length - offset}`);
   const flags = buffer[offset + 2] as number;
-  const be = isBigEndian(flags);
-  const u32 = (at: number): number => (be ? buffer.readUInt32BE(offset + at) : buffer.readUInt32LE(offset + at));
+  const type = buffer[offset + 1] as number;
+  const version = buffer[offset] as number;
+  if (isBigEndian(flags)) {
+    return {
+      version,
+      type,
+      flags,
+      sessionId: buffer.readUInt32BE(offset + 4),
+      transactionId: buffer.readUInt32BE(offset + 8),
+      packetId: buffer.readUInt32BE(offset + 12),
+      payloadLength: buffer.readUInt32BE(offset + 16),
+    };
+  }
   return {
-    version: buffer[offset] as number,
-    type: buffer[offset + 1] as number,
+    version,
+    type,
     flags,
-    sessionId: u32(4),
-    transactionId: u32(8),
-    packetId: u32(12),
-    payloadLength: u32(16),
+    sessionId: buffer.readUInt32LE(offset + 4),
+    transactionId: buffer.readUInt32LE(offset + 8),
+    packetId: buffer.readUInt32LE(offset + 12),
+    payloadLength: buffer.readUInt32LE(offset + 16),
   };
 }
 

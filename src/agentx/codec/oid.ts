@@ -17,11 +17,23 @@ export function writeOid(w: Writer, oid: OidArray, include = false): void {
   const length = oid.length;
   const prefixed = length >= 5 && oid[0] === 1 && oid[1] === 3 && oid[2] === 6 && oid[3] === 1 && (oid[4] as number) > 0 && (oid[4] as number) < 256;
   const first = prefixed ? 5 : 0;
-  w.u8(length - first);
-  w.u8(prefixed ? (oid[4] as number) : 0);
-  w.u8(include ? 1 : 0);
-  w.u8(0);
-  for (let i = first; i < length; i++) w.u32(oid[i] as number);
+  w.ensure(4 + 4 * (length - first));
+  const b = w.buffer;
+  let at = w.offset;
+  b[at] = length - first;
+  b[at + 1] = prefixed ? (oid[4] as number) : 0;
+  b[at + 2] = include ? 1 : 0;
+  b[at + 3] = 0;
+  at += 4;
+  // Byte by byte: every OID reaching here was checked (toOid, the view builder, isEncodable).
+  for (let i = first; i < length; i++, at += 4) {
+    const v = oid[i] as number;
+    b[at] = v >>> 24;
+    b[at + 1] = v >>> 16;
+    b[at + 2] = v >>> 8;
+    b[at + 3] = v;
+  }
+  w.offset = at;
 }
 
 export interface DecodedOid {
@@ -29,14 +41,22 @@ export interface DecodedOid {
   include: boolean;
 }
 
+/** `what` names the field (a constant label) in a parse error. */
 export function readOid(r: Reader, what: string): DecodedOid {
-  const count = r.u8(`${what} n_subid`);
-  const prefix = r.u8(`${what} prefix`);
-  const include = r.u8(`${what} include`) !== 0;
-  r.skip(1, `${what} reserved`);
+  const count = r.u8(what);
+  const prefix = r.u8(what);
+  const include = r.u8(what) !== 0;
+  r.skip(1, what);
   const total = count + (prefix === 0 ? 0 : 5);
   if (total > MAX_SUBIDS) throw new AgentxError('AGENTX_PARSE', `${what} has ${total} sub-identifiers; RFC 2578 allows at most ${MAX_SUBIDS}`);
-  const oid: number[] = prefix === 0 ? [] : [1, 3, 6, 1, prefix];
-  for (let i = 0; i < count; i++) oid.push(r.u32(`${what} sub-identifier`));
+  const oid = new Array<number>(total);
+  if (prefix !== 0) {
+    oid[0] = 1;
+    oid[1] = 3;
+    oid[2] = 6;
+    oid[3] = 1;
+    oid[4] = prefix;
+  }
+  r.subids(oid, total - count, count, what);
   return { oid, include };
 }

@@ -21,12 +21,15 @@ export class Reader {
     return this.end - this.offset;
   }
 
+  /** Advances over `bytes` and returns where they start. `what` names the field in the error. */
   private need(bytes: number, what: string): number {
     const at = this.offset;
     if (at + bytes > this.end) throw new AgentxError('AGENTX_PARSE', `PDU ends inside ${what} (needs ${bytes} bytes at ${at}, ${this.end - at} left)`);
     this.offset = at + bytes;
     return at;
   }
+
+  // `what` is a constant label: error text is built only when a read fails.
 
   u8(what: string): number {
     return this.buffer[this.need(1, what)] as number;
@@ -56,11 +59,18 @@ export class Reader {
     this.need(bytes, what);
   }
 
+  /** `count` sub-identifiers (RFC 2741 section 5.1) into oid from index `from` on. */
+  subids(oid: number[], from: number, count: number, what: string): void {
+    let at = this.need(4 * count, what);
+    const b = this.buffer;
+    if (this.bigEndian) for (let i = 0; i < count; i++, at += 4) oid[from + i] = b.readUInt32BE(at);
+    else for (let i = 0; i < count; i++, at += 4) oid[from + i] = b.readUInt32LE(at);
+  }
+
   /** RFC 2741 section 5.3: a 4-byte length, the octets, padding to a multiple of 4. A copy. */
   octetString(what: string): Buffer {
-    const length = this.u32(`${what} length`);
-    const at = this.need(length, what);
-    this.need((4 - (length % 4)) % 4, `${what} padding`);
+    const length = this.u32(what);
+    const at = this.need(length + ((4 - (length % 4)) % 4), what);
     return Buffer.from(this.buffer.subarray(at, at + length));
   }
 }

@@ -11,7 +11,8 @@ export class Writer {
     this.buffer = Buffer.allocUnsafe(initialSize);
   }
 
-  private ensure(bytes: number): void {
+  /** Makes room for `bytes` more; `buffer` may be a new one afterwards. */
+  ensure(bytes: number): void {
     if (this.offset + bytes <= this.buffer.length) return;
     let size = this.buffer.length * 2;
     while (size < this.offset + bytes) size *= 2;

@@ -60,7 +60,24 @@ function compareSuffix(index: Oid, oid: Oid, offset: number): number {
   return index.length === rest ? 0 : index.length < rest ? -1 : 1;
 }
 
+/** entry.column.index, filled in place (a GetNext builds one per answer). */
+function instanceName(entry: Oid, column: number, index: Oid): number[] {
+  const e = entry.length;
+  const name = new Array<number>(e + 1 + index.length);
+  for (let i = 0; i < e; i++) name[i] = entry[i] as number;
+  name[e] = column;
+  for (let i = 0; i < index.length; i++) name[e + 1 + i] = index[i] as number;
+  return name;
+}
+
 export class TableObject implements MibObject {
+  /**
+   * Where the last answer came from. A walk asks next for exactly the name it was given, so
+   * checking this row first spares the binary search; any other start falls back to it.
+   */
+  private lastColumn = -1;
+  private lastRow = -1;
+
   /** rows sorted by index, columns ascending: both done once, when the view is built. */
   constructor(
     readonly oid: Oid,
@@ -84,6 +101,8 @@ export class TableObject implements MibObject {
     let c = 0;
     while (c < this.columns.length && (this.columns[c] as number) < column) c++;
     if (this.columns[c] !== column) return this.scan(c, 0);
+    const last = this.rows[this.lastRow];
+    if (!include && c === this.lastColumn && last !== undefined && compareSuffix(last.index, start, e + 1) === 0) return this.scan(c, this.lastRow + 1);
     return this.scan(c, this.firstRow(start, e + 1, include));
   }
 
@@ -112,7 +131,11 @@ export class TableObject implements MibObject {
       for (; r < this.rows.length; r++) {
         const row = this.rows[r] as TableRow;
         const value = row.value(column);
-        if (value !== undefined) return { name: [...this.oid, column, ...row.index], value };
+        if (value !== undefined) {
+          this.lastColumn = c;
+          this.lastRow = r;
+          return { name: instanceName(this.oid, column, row.index), value };
+        }
       }
     }
     return undefined;

@@ -100,6 +100,7 @@ export class MibViewBuilder {
     const entryOid = toOid(entry);
     const sortedColumns = [...new Set(columns)].sort((a, b) => a - b);
     const sortedRows = [...rows].sort((a, b) => compareOid(a.index, b.index));
+    for (const row of sortedRows) toOid(row.index);
     for (let i = 1; i < sortedRows.length; i++) {
       if (compareOid((sortedRows[i - 1] as TableRow).index, (sortedRows[i] as TableRow).index) === 0) {
         throw new AgentxError('AGENTX_VIEW', `table ${formatOid(entryOid)} has two rows with index ${formatOid((sortedRows[i] as TableRow).index)}`);
