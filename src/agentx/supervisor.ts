@@ -125,11 +125,19 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         link.session.sessionId = sessionId;
         this.failures = 0;
         this.setStatus({ state: 'open', sessionId });
-        link.keepalive.start(() => link.session.request({ type: PduType.Ping }));
+        link.keepalive.start(() => this.ping(link));
         for (const registration of this.options.registrations.list) this.register(registration);
       },
       () => {}, // the session has reported the failure through onFatal
     );
+  }
+
+  /** A Ping the master answers with an error (notOpen: it has forgotten us) ends the connection too. */
+  private async ping(link: Link): Promise<void> {
+    const { pdu } = await link.session.request({ type: PduType.Ping });
+    if (pdu.error !== ResponseError.noAgentXError) {
+      this.lost(link.epoch, `the master agent answered agentx-Ping-PDU with ${responseErrorName(pdu.error)}`);
+    }
   }
 
   /** Sends agentx-Register-PDU (RFC 2741 section 6.2.3) for one registration, if a session is open. */
@@ -146,8 +154,18 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   private registered(link: Link, registration: Registration, pdu: ResponsePdu): void {
-    if (this.link !== link || !link.session.alive || !this.options.registrations.list.includes(registration)) return;
-    const fields = { agentx: this.name, epoch: link.epoch, subtree: formatOid(registration.subtree), priority: registration.priority };
+    if (this.link !== link || !link.session.alive) return;
+    const { subtree, priority } = registration;
+    if (!this.options.registrations.list.includes(registration)) {
+      // Unregistered while the Register was on its way: take the subtree back.
+      if (pdu.error === ResponseError.noAgentXError) link.session.request({ type: PduType.Unregister, priority, rangeSubid: 0, subtree }).catch(() => {});
+      return;
+    }
+    if (pdu.error === ResponseError.notOpen) {
+      this.lost(link.epoch, 'the master agent answered agentx-Register-PDU with notOpen');
+      return;
+    }
+    const fields = { agentx: this.name, epoch: link.epoch, subtree: formatOid(subtree), priority };
     if (pdu.error === ResponseError.noAgentXError) {
       this.options.logger.info(fields, 'AgentX subtree registered');
       this.setRegistration(registration, 'registered', undefined);
@@ -155,7 +173,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     }
     const error = responseErrorName(pdu.error);
     if (pdu.error === ResponseError.duplicateRegistration) {
-      // An older session (ours, before a restart) still holds the subtree until snmpd reaps it.
+      // Another session holds the subtree: usually ours from before a restart, which snmpd has
+      // not reaped yet. Ask again until it has.
       if (registration.error !== error) this.options.logger.warn({ ...fields, error, retryInMs: this.options.registrationRetryMs }, 'AgentX subtree still held by another session; registering again shortly');
       this.setRegistration(registration, 'retrying', error);
       const timer = this.options.timers.setTimeout(() => {

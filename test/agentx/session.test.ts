@@ -254,6 +254,62 @@ describe('an AgentX session with a fake master agent', TIMEOUT, () => {
     assert.deepEqual(states, ['connecting', 'opening', 'open', 'reconnecting', 'connecting', 'opening', 'open']);
   });
 
+  test('a Ping answered notOpen (the master has forgotten the session) leads to a new session', async () => {
+    await setup();
+    agent.register({ subtree: BASE, view: scalarView(() => 1) });
+    agent.start();
+    const c0 = await master.connection(0);
+    await c0.accept(9, 1);
+    await waitFor('registered', () => registrationStates() === 'registered');
+    timers.advance(1000);
+    c0.reply(await c0.expect(PduType.Ping), { error: ResponseError.notOpen });
+    await waitFor('reconnecting', () => agent.status.state === 'reconnecting');
+    assert.match((agent.status as { reason: string }).reason, /agentx-Ping-PDU with notOpen/);
+    timers.advance(50);
+    await (await master.connection(1)).accept(10, 1);
+    await waitFor('registered again', () => registrationStates() === 'registered');
+  });
+
+  test('a subtree unregistered while its Register is on the way is unregistered once the master accepts it', async () => {
+    await setup();
+    const registration = agent.register({ subtree: BASE, view: scalarView(() => 1) });
+    agent.start();
+    const c = await master.connection(0);
+    c.reply(await c.expect(PduType.Open), { sessionId: 9 });
+    const register = await c.expect(PduType.Register);
+    await agent.unregister(registration);
+    c.reply(register);
+    const unregister = await c.expect(PduType.Unregister);
+    assert.deepEqual(unregister.pdu, { type: PduType.Unregister, priority: 127, rangeSubid: 0, subtree: BASE });
+    c.reply(unregister);
+    assert.deepEqual(agent.health().registrations, []);
+  });
+
+  test('unregister sends agentx-Unregister-PDU, and the subtree is not registered on later sessions', async () => {
+    await setup();
+    const registration = agent.register({ subtree: BASE, view: scalarView(() => 1) });
+    agent.register({ subtree: OTHER, view: scalarView(() => 2) });
+    agent.start();
+    const c0 = await master.connection(0);
+    await c0.accept(9, 2);
+    await waitFor('registered', () => registrationStates() === 'registered,registered');
+    const done = agent.unregister(registration);
+    const unregister = await c0.expect(PduType.Unregister);
+    assert.equal(unregister.pdu.type === PduType.Unregister && unregister.pdu.subtree.join('.'), BASE.join('.'));
+    c0.reply(unregister);
+    await done;
+    c0.socket.destroy();
+    await waitFor('reconnecting', () => agent.status.state === 'reconnecting');
+    timers.advance(50);
+    const c1 = await master.connection(1);
+    c1.reply(await c1.expect(PduType.Open), { sessionId: 10 });
+    const again = await c1.expect(PduType.Register);
+    assert.deepEqual(again.pdu.type === PduType.Register && again.pdu.subtree, OTHER);
+    c1.reply(again);
+    await waitFor('registered', () => registrationStates() === 'registered');
+    assert.equal(c1.received.length, 2, 'Open and one Register only');
+  });
+
   test('the master closing the connection, or sending agentx-Close-PDU, leads to a new session', async () => {
     await setup();
     agent.register({ subtree: BASE, view: scalarView(() => 1) });
