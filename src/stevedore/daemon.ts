@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { systemClock } from '../common/clock.js';
 import { VERSION } from '../common/version.js';
 import { buildCollector } from './collector/app.js';
@@ -14,6 +15,9 @@ import { dropPrivileges } from './process/privileges.js';
 import { readinessFromEnvironment, type Readiness } from './process/readiness.js';
 import { supervise } from './process/supervisor.js';
 import { Registry } from './registry/registry.js';
+import { AgentxService } from './snmp/agentx-service.js';
+import { EmbeddedAgent } from './snmp/embedded-agent.js';
+import { tallymanView } from './snmp/tallyman-view.js';
 import { logStateChange } from './state-log.js';
 
 /** How often stale and expiry deadlines are applied when nothing reads the registry. */
@@ -42,6 +46,8 @@ function restartOnly(before: Config, after: Config): string[] {
     ['user', before.user, after.user],
     ['group', before.group, after.group],
     ['syslog', [before.syslog, before.syslogFacility, before.syslogTag], [after.syslog, after.syslogFacility, after.syslogTag]],
+    ['snmp-listen', before.snmpListen, after.snmpListen],
+    ['snmp-community', before.snmpCommunity, after.snmpCommunity],
   ];
   return names.filter(([, a, b]) => !same(a, b)).map(([name]) => name);
 }
@@ -58,18 +64,41 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
   const stateFile = config.stateFile === null ? null : new StateFile(config.stateFile, registry, clock, log);
   await stateFile?.load();
 
-  const collector = buildCollector({ registry, admission: config, logger: log, clock, health: { process: () => ({ pid: process.pid }) } });
-  let servers;
+  const view = tallymanView(registry, clock);
+  const startAgentx = (c: Config): AgentxService | null => {
+    if (c.agentxSocket === null) return null;
+    const service = new AgentxService(c.agentxSocket, c.agentxPingIntervalMs, view, registry, log.child({ component: 'agentx' }));
+    service.start();
+    return service;
+  };
+  let agentx: AgentxService | null = null;
+  const embedded = new EmbeddedAgent(registry, clock, log);
+  const collector = buildCollector({
+    registry,
+    admission: config,
+    logger: log,
+    clock,
+    health: {
+      process: () => ({ pid: process.pid }),
+      agentx: () => agentx?.health() ?? { status: { state: 'off' } },
+      snmp: () => ({ listen: config.snmpListen === null ? null : formatHostPort(config.snmpListen) }),
+    },
+  });
+  let servers: Server[] | undefined;
   try {
     servers = await listenAll(collector.app, config.listen);
+    if (config.snmpListen !== null) await embedded.start(config.snmpListen, config.snmpCommunity);
     dropPrivileges(config.user, config.group);
   } catch (error) {
     const message = (error as Error).message;
     log.fatal(message);
     readiness.fatal(message);
+    await closeAll(servers ?? []);
+    embedded.close();
     await collector.app.close();
     return 1;
   }
+  agentx = startAgentx(config);
   const sweeper = setInterval(() => registry.sweep(), SWEEP_INTERVAL_MS);
   stateFile?.start();
   log.info(
@@ -91,6 +120,10 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
       const fixed = restartOnly(config, next);
       registry.reconfigure(next);
       collector.reconfigure(next);
+      if (JSON.stringify([config.agentxSocket, config.agentxPingIntervalMs]) !== JSON.stringify([next.agentxSocket, next.agentxPingIntervalMs])) {
+        await agentx?.close();
+        agentx = startAgentx(next);
+      }
       log.level = logLevel(options, next);
       config = next;
       log.info({ services: next.services.length }, `configuration reloaded: ${next.services.length} services`);
@@ -102,6 +135,8 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
       log.info({ signal }, `${signal}: stopping`);
       await closeAll(servers);
       await collector.app.close();
+      await agentx?.close();
+      embedded.close();
       clearInterval(sweeper);
       await stateFile?.stop();
       log.info('stopped');

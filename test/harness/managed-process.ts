@@ -61,6 +61,7 @@ export async function startProcess(spec: ProcessSpec): Promise<ManagedProcess> {
     await Promise.race([waitFor(`${spec.name} to be ready`, spec.ready, spec.readyTimeoutMs ?? 15_000), died]);
   } catch (error) {
     await managed.stop(1000);
+    if (error instanceof Error && !error.message.includes('its log:')) error.message += `; its log:\n${log()}`;
     throw error;
   }
   died.catch(() => {});

@@ -25,7 +25,7 @@ export async function startStevedore(dir: TempDir, statements: string, options: 
   const port = options.port ?? (await freePort());
   const configFile = dir.file(`${options.name ?? 'stevedore'}.conf`);
   const compose = (text: string): string =>
-    [/\blisten\s/.test(text) ? '' : `listen 127.0.0.1:${port};`, /agentx-socket/.test(text) ? '' : 'agentx-socket none;', text].join('\n');
+    [/(^|[;\s])listen\s/.test(text) ? '' : `listen 127.0.0.1:${port};`, /agentx-socket/.test(text) ? '' : 'agentx-socket none;', text].join('\n');
   writeFileSync(configFile, compose(statements));
   const url = `http://127.0.0.1:${port}`;
   const managed = await startProcess({

@@ -42,6 +42,8 @@ export interface RegistryReader {
   service(name: string): ServiceView | undefined;
   stats(): RegistryStats;
   onChange(listener: StateChangeListener): () => void;
+  /** Every accepted report, after the registry took it in (for copies that follow values). */
+  onReport(listener: (instance: InstanceView) => void): () => void;
 }
 
 /** Write access: the collector and the daemon. */
@@ -64,6 +66,7 @@ export class Registry implements RegistryReader, RegistryWriter {
   private ordered: ServiceRecord[] = [];
   private settings: RegistrySettings;
   private readonly listeners = new Set<StateChangeListener>();
+  private readonly reportListeners = new Set<(instance: InstanceView) => void>();
   private instanceCount = 0;
   private reportsAccepted = 0;
   private reportsRejected = 0;
@@ -82,6 +85,11 @@ export class Registry implements RegistryReader, RegistryWriter {
   onChange(listener: StateChangeListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  onReport(listener: (instance: InstanceView) => void): () => void {
+    this.reportListeners.add(listener);
+    return () => this.reportListeners.delete(listener);
   }
 
   services(): readonly ServiceView[] {
@@ -165,6 +173,7 @@ export class Registry implements RegistryReader, RegistryWriter {
     this.changes++;
     this.updateServiceState(service, now);
     this.nextDue = Math.min(this.nextDue, now + service.config.ttlMs);
+    for (const listener of this.reportListeners) listener(instance);
     return { accepted: true, created };
   }
 

@@ -4,7 +4,7 @@ import { VERSION } from '../../../common/version.js';
 import type { RegistryReader } from '../../registry/registry.js';
 
 /** Parts of stevedore that add their own status to GET /v1/health (e.g. the AgentX session). */
-export type HealthSection = () => Record<string, unknown>;
+export type HealthSection = () => unknown;
 
 /** GET /v1/health: stevedore's own status. */
 export function healthRoute(app: FastifyInstance, registry: RegistryReader, clock: Clock, sections: Record<string, HealthSection>): void {
