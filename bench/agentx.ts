@@ -1,103 +1,121 @@
-// bench/agentx: is our subagent ever the bottleneck behind snmpd?
-// A private snmpd, and our subagent in a child process serving a 10 000-row table shaped like
-// tallymanInstanceTable (bench/agentx-subagent.ts). `snmpbulkwalk -Cr50` of the table, several
-// times: varbinds per second, and the CPU seconds the subagent used divided by those snmpd
-// used during the same walk (utime+stime from /proc before and after). Target: <= 1.0.
-// Baseline in the same run: snmpd walking its own tree. Also the subagent's RSS.
+// bench/agentx: stevedore under snmpd with 10 000 instances in its registry. Through AgentX,
+// snmpd does real work for every varbind, so a good subagent is one that is never the
+// bottleneck. For `snmpbulkwalk -Cr50` of tallymanInstanceTable and for `snmptable` of it:
+// varbinds per second, and the CPU seconds stevedore used divided by those snmpd used during
+// the same walk (utime+stime from /proc). Target: <= 1.0 for both. Also stevedore's RSS with
+// 10 000 instances (target: <= 150 MB). bench/agentx-library measures the library alone.
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { startSnmpd, type Snmpd } from '../test/harness/snmpd.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { STEVEDORE } from '../test/harness/built.js';
+import { freePort } from '../test/harness/free-port.js';
+import { MIB_DIRS } from '../test/harness/mib-tools.js';
+import { startProcess } from '../test/harness/managed-process.js';
 import { requireTool } from '../test/harness/require-tool.js';
+import { startSnmpd } from '../test/harness/snmpd.js';
 import { tempDir } from '../test/harness/temp-dir.js';
-import { BENCH_COLUMNS, BENCH_ENTRY } from './agentx-subagent.js';
 import { cpuSeconds, residentMiB } from './cpu.js';
 import { median } from './stats.js';
 
-const ROWS = Number(process.env.BENCH_ROWS ?? 10_000);
+const INSTANCES = Number(process.env.BENCH_ROWS ?? 10_000);
+const SERVICES = 10;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const SUBAGENT = fileURLToPath(new URL('./agentx-subagent.js', import.meta.url));
+const COLUMNS = 10;
+const TABLE = '.1.3.6.1.4.1.8072.9999.8990.1.11';
+
+/** A state file holding INSTANCES instances, so stevedore starts with them. */
+function stateFile(path: string): void {
+  const now = new Date().toISOString();
+  const services = Array.from({ length: SERVICES }, (_, s) => ({
+    name: `svc${s}`,
+    state: 'ok',
+    stateSince: now,
+    instances: Array.from({ length: INSTANCES / SERVICES }, (_, i) => ({
+      hostname: `c${(s * 100_000 + i).toString(16).padStart(12, '0')}`,
+      address: `172.17.${s}.${i % 250}`,
+      receivedAt: now,
+      reports: 1,
+      failures: 0,
+      consecutiveFailures: 0,
+      state: 'ok',
+      stateSince: now,
+      report: { exitCode: 0, signal: null, timedOut: false, stdout: 'mysqld is alive\n', stderr: '', truncated: false, startedAt: now, durationMs: 7, value: null, version: '0.1.0' },
+    })),
+  }));
+  writeFileSync(path, JSON.stringify({ format: 'stevedore-state', version: 1, savedAt: now, reportsAccepted: INSTANCES, reportsRejected: 0, services }));
+}
 
 interface Walk {
   varbinds: number;
   seconds: number;
-  subagentCpu: number;
+  stevedoreCpu: number;
   snmpdCpu: number;
 }
 
-/** Runs snmpbulkwalk -Cr50 of oid, counting the varbinds it prints (one line each with -Oq). */
-function bulkwalk(snmpd: Snmpd, oids: readonly string[], subagentPid?: number): Promise<Walk> {
+/** Runs one client tool to the end; varbinds counted from its output by `count`. */
+function measure(command: string, args: string[], env: NodeJS.ProcessEnv, pids: { stevedore: number; snmpd: number }, count: (out: string) => number): Promise<Walk> {
   return new Promise((resolve, reject) => {
-    const snmpdPid = snmpd.pid() as number;
-    const before = { sub: subagentPid === undefined ? 0 : cpuSeconds(subagentPid), snmpd: cpuSeconds(snmpdPid) };
+    const before = { stevedore: cpuSeconds(pids.stevedore), snmpd: cpuSeconds(pids.snmpd) };
     const t0 = performance.now();
-    let varbinds = 0;
-    let walks = 0;
-    let failed = '';
-    for (const oid of oids) {
-      const child = spawn(requireTool('snmpbulkwalk', 'snmp'), ['-v2c', '-c', 'public', '-On', '-Oq', '-Cr50', snmpd.agent, oid], { env: snmpd.clientEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-      child.stdout.on('data', (chunk: Buffer) => {
-        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) varbinds++;
-      });
-      child.stderr.on('data', (chunk: Buffer) => (failed += chunk.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => {
-        if (code !== 0) failed += `snmpbulkwalk ${oid} exited ${code}\n`;
-        if (++walks < oids.length) return;
-        const seconds = (performance.now() - t0) / 1000;
-        if (failed) return reject(new Error(failed));
-        resolve({
-          varbinds,
-          seconds,
-          subagentCpu: subagentPid === undefined ? 0 : cpuSeconds(subagentPid) - before.sub,
-          snmpdCpu: cpuSeconds(snmpdPid) - before.snmpd,
-        });
-      });
-    }
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const seconds = (performance.now() - t0) / 1000;
+      if (code !== 0 || /Timeout|Error|Reason/.test(err)) return reject(new Error(`${command} exited ${code}: ${err}`));
+      resolve({ varbinds: count(Buffer.concat(out).toString()), seconds, stevedoreCpu: cpuSeconds(pids.stevedore) - before.stevedore, snmpdCpu: cpuSeconds(pids.snmpd) - before.snmpd });
+    });
   });
 }
 
-const dir = tempDir('bench-agentx');
-const snmpd = await startSnmpd(dir.path);
-const child = spawn(process.execPath, [SUBAGENT, snmpd.agentx, String(ROWS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+const dir = tempDir('bench-stevedore-agentx');
+const snmpd = await startSnmpd(dir.path, { config: ['agentXTimeout 5'] });
+const port = await freePort();
+const conf = dir.file('stevedore.conf');
+stateFile(dir.file('state.json'));
+writeFileSync(conf, [...Array.from({ length: SERVICES }, (_, s) => `service svc${s};`), `listen 127.0.0.1:${port};`, `agentx-socket ${snmpd.agentx};`, `state-file ${dir.file('state.json')};`, 'log-level warn;'].join('\n'));
+const stevedore = await startProcess({
+  name: 'stevedore',
+  command: process.execPath,
+  // BENCH_NODE_ARGS: extra node options for stevedore, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof'.
+  args: [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), STEVEDORE, '-F', '-s', '-f', conf],
+  dir: dir.path,
+  ready: async () => {
+    const h = (await (await fetch(`http://127.0.0.1:${port}/v1/health`)).json()) as { instances: number; agentx: { registrations: { state: string }[] } };
+    return h.instances === INSTANCES && h.agentx.registrations[0]?.state === 'registered';
+  },
+});
 try {
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('ready')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`the subagent exited (${code}) before it was ready`)));
-  });
-  const table = BENCH_ENTRY.join('.');
-  const expected = ROWS * BENCH_COLUMNS.length;
-  await bulkwalk(snmpd, [table], child.pid); // warm-up: JIT, snmpd's caches
-
-  console.log(`bench/agentx: snmpbulkwalk -Cr50 of a ${ROWS}-row, ${BENCH_COLUMNS.length}-column table (${expected} varbinds) through snmpd`);
-  const walks: Walk[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const w = await bulkwalk(snmpd, [table], child.pid);
-    if (w.varbinds !== expected) throw new Error(`walk ${i + 1} returned ${w.varbinds} varbinds, expected ${expected}`);
-    walks.push(w);
-    console.log(
-      `  walk ${i + 1}: ${(w.varbinds / w.seconds / 1000).toFixed(1)}k varbinds/s (${w.seconds.toFixed(2)} s); CPU subagent ${w.subagentCpu.toFixed(2)} s, snmpd ${w.snmpdCpu.toFixed(2)} s: ratio ${(w.subagentCpu / w.snmpdCpu).toFixed(2)}`,
-    );
+  const pids = { stevedore: stevedore.pid, snmpd: snmpd.pid() as number };
+  const persist = dir.file('client');
+  mkdirSync(persist);
+  const env = { PATH: process.env.PATH ?? '', SNMP_PERSISTENT_DIR: persist, MIBDIRS: MIB_DIRS, MIBS: 'TALLYMAN-MIB' };
+  const expected = INSTANCES * COLUMNS;
+  const lineCount = (out: string) => out.split('\n').filter((l) => l !== '').length;
+  const kinds = {
+    'snmpbulkwalk -Cr50': () => measure(requireTool('snmpbulkwalk', 'snmp'), ['-v2c', '-c', 'public', '-On', '-Oq', '-Cr50', snmpd.agent, TABLE], env, pids, lineCount),
+    snmptable: () =>
+      measure(requireTool('snmptable', 'snmp'), ['-v2c', '-c', 'public', '-Cf', '|', '-CH', '-Cr', '50', snmpd.agent, 'TALLYMAN-MIB::tallymanInstanceTable'], env, pids, (out) => lineCount(out) * COLUMNS),
+  };
+  await kinds['snmpbulkwalk -Cr50'](); // warm-up: JIT, snmpd's caches
+  console.log(`bench/agentx: stevedore under snmpd, ${INSTANCES} instances (${expected} varbinds in tallymanInstanceTable), ${RUNS} runs each`);
+  for (const [name, run] of Object.entries(kinds)) {
+    const walks: Walk[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const w = await run();
+      if (w.varbinds !== expected) throw new Error(`${name} returned ${w.varbinds} varbinds, expected ${expected}`);
+      walks.push(w);
+    }
+    const rate = median(walks.map((w) => w.varbinds / w.seconds));
+    const ratio = median(walks.map((w) => w.stevedoreCpu / w.snmpdCpu));
+    console.log(`  ${name.padEnd(19)} ${(rate / 1000).toFixed(1)}k varbinds/s; stevedore/snmpd CPU ratio ${ratio.toFixed(2)} (target <= 1.0) ${ratio <= 1 ? 'ok' : 'OVER'}`);
   }
-  const rate = median(walks.map((w) => w.varbinds / w.seconds));
-  const ratio = median(walks.map((w) => w.subagentCpu / w.snmpdCpu));
-
-  // Baseline: snmpd answering from its own tree (no AgentX in the path), the same way.
-  const own = ['1.3.6.1.2.1', '1.3.6.1.6.3'];
-  const baselines: Walk[] = [];
-  for (let i = 0; i < 5; i++) baselines.push(await bulkwalk(snmpd, own));
-  const ownRate = median(baselines.map((w) => w.varbinds / w.seconds));
-  const memory = residentMiB(child.pid as number);
-
-  console.log(`  median: ${(rate / 1000).toFixed(1)}k varbinds/s; subagent/snmpd CPU ratio ${ratio.toFixed(2)} (target <= 1.0) ${ratio <= 1 ? 'ok' : 'OVER'}`);
-  console.log(`  baseline, snmpd's own tree: ${(ownRate / 1000).toFixed(1)}k varbinds/s (${baselines[0]?.varbinds} varbinds); through our subagent: ${(rate / ownRate).toFixed(2)}x of that`);
-  console.log(`  subagent RSS with ${ROWS} rows: ${memory.rss.toFixed(1)} MiB (peak ${memory.peak.toFixed(1)} MiB)`);
+  const memory = residentMiB(stevedore.pid);
+  console.log(`  stevedore RSS with ${INSTANCES} instances: ${memory.rss.toFixed(1)} MiB, peak ${memory.peak.toFixed(1)} MiB (target <= 150 MB = 143 MiB) ${memory.peak * 1.048576 <= 150 ? 'ok' : 'OVER'}`);
 } finally {
-  child.kill('SIGTERM');
-  await new Promise((resolve) => child.once('exit', resolve));
+  await stevedore.stop();
   await snmpd.stop();
   dir.remove();
 }
