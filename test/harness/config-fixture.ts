@@ -37,6 +37,8 @@ export function configWith(services: ServiceConfig[], overrides: Partial<Config>
     syslog: false,
     syslogFacility: 'daemon',
     syslogTag: 'stevedore',
+    dockerSocket: null,
+    verifySource: false,
     files: ['test.conf'],
     ...overrides,
   };

@@ -72,6 +72,10 @@ export interface Config {
   syslog: boolean;
   syslogFacility: string;
   syslogTag: string;
+  /** The Docker Engine API socket to follow containers through; null: off (reports alone). */
+  dockerSocket: string | null;
+  /** A report is accepted only from an address of the container it names. [yes with docker-socket] */
+  verifySource: boolean;
   /** Every file read, the main one first (includes after it). */
   files: string[];
 }

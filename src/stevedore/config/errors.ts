@@ -26,6 +26,7 @@ export type ConfigErrorCode =
   | 'CONFIG_ARGUMENT_COUNT'
   | 'CONFIG_DUPLICATE'
   | 'CONFIG_NO_SERVICE'
+  | 'CONFIG_CONFLICT'
   // values
   | 'CONFIG_BAD_DURATION'
   | 'CONFIG_BAD_SIZE'

@@ -101,11 +101,12 @@ function blankDraft(): Draft {
     settings: {
       listen: [], agentxSocket: null, agentxPingIntervalMs: 0, snmpListen: null, snmpCommunity: '', ttlMs: 0, expireMs: 0,
       maxOutputBytes: 0, maxInstances: 0, allow: [], deny: [], token: null, stateFile: null, pidfile: null, user: null,
-      group: null, logLevel: 'info', syslog: false, syslogFacility: '', syslogTag: '',
+      group: null, logLevel: 'info', syslog: false, syslogFacility: '', syslogTag: '', dockerSocket: null, verifySource: false,
     },
     services: [],
     servicesByName: new Map(),
     listenedAt: new Map(),
+    verifySource: null,
   };
 }
 
@@ -124,8 +125,13 @@ export function interpret(statements: readonly Statement[], mainFile: string, fi
   if (!given.has('service')) {
     errors.push(new ConfigError('CONFIG_NO_SERVICE', `no service declared: add at least one 'service NAME;'`, { file: mainFile }));
   }
-  if (errors.length > 0) return { ok: false, errors };
   const { settings } = draft;
+  // Checking a source needs to know the containers: verify-source follows docker-socket.
+  settings.verifySource = draft.verifySource?.value ?? settings.dockerSocket !== null;
+  if (draft.verifySource?.value && settings.dockerSocket === null) {
+    errors.push(new ConfigError('CONFIG_CONFLICT', "verify-source yes needs docker-socket: stevedore checks a report's source address against the container it names", draft.verifySource.at));
+  }
+  if (errors.length > 0) return { ok: false, errors };
   const services = draft.services.map(
     (s): ServiceConfig => ({
       name: s.name,

@@ -43,6 +43,8 @@ export interface Draft {
   servicesByName: Map<string, ServiceDraft>;
   /** Where each `listen` address was given, to report one given twice. */
   listenedAt: Map<string, SourceLocation>;
+  /** verify-source as given, if it was: its default depends on docker-socket. */
+  verifySource: { value: boolean; at: SourceLocation } | null;
 }
 
 /** The arguments that stand for an absent statement, or what its absence means. */
@@ -286,6 +288,16 @@ export const STATEMENTS: readonly StatementSpec<Draft>[] = [
     name: 'syslog-tag', synopsis: 'TAG', help: 'the program name in syslog lines', default: { args: ['stevedore'] },
     check: (arg) => parseSyslogTag(arg.value),
     store: (draft, value) => void (draft.settings.syslogTag = value),
+  }),
+  one<Draft, string>({
+    name: 'docker-socket', synopsis: 'PATH', help: 'follow containers through the Docker Engine API', default: { shown: 'off' },
+    check: path,
+    store: (draft, value) => void (draft.settings.dockerSocket = value),
+  }),
+  one<Draft, boolean>({
+    name: 'verify-source', synopsis: 'yes|no', help: 'accept a report only from the container it names', default: { shown: 'yes with docker-socket' },
+    check: (arg) => parseBoolean(arg.value),
+    store: (draft, value, arg) => void (draft.verifySource = { value, at: arg.loc }),
   }),
   {
     // Read by include.ts before interpretation: its statements take its place.

@@ -66,6 +66,8 @@ export function defaults(overrides: Partial<Config> = {}): Config {
     syslog: false,
     syslogFacility: 'daemon',
     syslogTag: 'stevedore',
+    dockerSocket: null,
+    verifySource: false,
     files: ['test.conf'],
     ...overrides,
   };

@@ -17,6 +17,16 @@ const service = (name: string, line: number, extra: Partial<ServiceConfig> = {})
 const valid: { name: string; text: string; config: Config }[] = [
   { name: 'one service and every default', text: 'service DB;\n', config: defaults() },
   {
+    name: 'docker-socket turns verify-source on, relative paths from the file',
+    text: 'service DB;\ndocker-socket docker.sock;\n',
+    config: defaults({ dockerSocket: 'docker.sock', verifySource: true }),
+  },
+  {
+    name: 'docker-socket with verify-source off',
+    text: 'service DB;\ndocker-socket /var/run/docker.sock;\nverify-source no;\n',
+    config: defaults({ dockerSocket: '/var/run/docker.sock', verifySource: false }),
+  },
+  {
     name: 'every top-level statement',
     text: `service DB;
 listen 127.0.0.1:9000;
@@ -130,6 +140,11 @@ syslog-tag sd;
 ];
 
 const invalid: { name: string; text: string; errors: string[] }[] = [
+  {
+    name: 'verify-source yes without docker-socket',
+    text: 'service DB;\nverify-source yes;\n',
+    errors: ["test.conf:2:15: verify-source yes needs docker-socket: stevedore checks a report's source address against the container it names"],
+  },
   { name: "a missing ';' at the end of the file", text: 'service DB', errors: ["test.conf:1:11: expected ';' after 'service DB'"] },
   {
     name: "a missing ';' before the next line's statement",

@@ -12,6 +12,8 @@ const NAMES_OF_THE_ISSUE = [
   'service', 'listen', 'agentx-socket', 'agentx-ping-interval', 'snmp-listen', 'snmp-community', 'ttl', 'expire', 'max-output',
   'max-instances', 'allow', 'deny', 'token', 'state-file', 'pidfile', 'user', 'group', 'log-level', 'syslog', 'syslog-facility',
   'syslog-tag', 'include',
+  // Issue 6: following Docker.
+  'docker-socket', 'verify-source',
 ];
 
 describe('the table of statements', () => {
