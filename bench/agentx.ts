@@ -19,7 +19,7 @@ import { median } from './stats.js';
 const INSTANCES = Number(process.env.BENCH_ROWS ?? 10_000);
 const SERVICES = 10;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const COLUMNS = 10;
+const COLUMNS = 12;
 const TABLE = '.1.3.6.1.4.1.8072.9999.8990.1.11';
 
 /** A state file holding INSTANCES instances, so stevedore starts with them. */

@@ -32,7 +32,7 @@ function hexValue(output: string): Buffer {
   return Buffer.from(hex, 'hex');
 }
 
-const lines = (r: CliResult): string[] => r.stdout.toString().trim().split('\n');
+const lines = (r: CliResult): string[] => r.stdout.toString().replace(/\n+$/, '').split('\n');
 /** tallymanInstanceEntry, numerically. */
 const ENTRY = '.1.3.6.1.4.1.8072.9999.8990.1.11.1';
 

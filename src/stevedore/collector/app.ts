@@ -3,6 +3,7 @@ import type { Clock } from '../../common/clock.js';
 import { REPORT_PATH } from '../../common/report.js';
 import type { RegistryReader, RegistryWriter } from '../registry/registry.js';
 import { Admission, type AdmissionSettings } from './admission.js';
+import type { ContainerCheck } from './container-check.js';
 import { OnceAMinute } from './once-a-minute.js';
 import { DEFAULT_RATE_LIMIT, type RateLimit } from './rate-limiter.js';
 import { Refusal, refusals } from './refusal.js';
@@ -22,6 +23,8 @@ export interface CollectorOptions {
   rateLimit?: RateLimit;
   /** Extra sections of GET /v1/health, by name. */
   health?: Record<string, HealthSection>;
+  /** The Docker follower, when stevedore follows Docker; a function, so a reload can swap it. */
+  containers?: () => ContainerCheck | null;
 }
 
 export interface Collector {
@@ -73,7 +76,7 @@ export function buildCollector(options: CollectorOptions): Collector {
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const refusal = refusalFor(error, bodyLimit);
-    if (refusal.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    if (!(error instanceof Refusal) && refusal.statusCode >= 500) request.log.error({ err: error }, 'request failed');
     if (refusal.code === 'RATE_LIMITED') void reply.header('retry-after', String(admission.retryAfterSeconds()));
     void reply.code(refusal.statusCode).send({ error: refusal.message, code: refusal.code });
   });
@@ -87,7 +90,7 @@ export function buildCollector(options: CollectorOptions): Collector {
     }
   });
 
-  reportRoute(app, { registry: options.registry, admission, warnings: new OnceAMinute(options.clock) });
+  reportRoute(app, { registry: options.registry, admission, warnings: new OnceAMinute(options.clock), containers: options.containers ?? (() => null) });
   servicesRoutes(app, options.registry);
   healthRoute(app, options.registry, options.clock, options.health ?? {});
 

@@ -23,6 +23,11 @@ export const refusals = {
   tooLarge: (limit: number) => new Refusal(413, 'TOO_LARGE', `report body larger than ${limit} bytes`),
   malformed: (detail: string) => new Refusal(400, 'MALFORMED_JSON', `malformed JSON: ${detail}`),
   invalid: (detail: string) => new Refusal(400, 'INVALID_REPORT', detail),
+  noSuchContainer: (hostname: string) =>
+    new Refusal(403, 'NO_SUCH_CONTAINER', `no container on this host has hostname or id '${hostname}' (verify-source: a report must come from the container it names)`),
+  notFromContainer: (address: string, container: string) =>
+    new Refusal(403, 'SOURCE_NOT_CONTAINER', `the report names container '${container}' but comes from ${address}, which is not one of its addresses (verify-source)`),
+  dockerUnavailable: () => new Refusal(503, 'DOCKER_UNAVAILABLE', 'cannot check where the report comes from: dockerd does not answer (verify-source); retry later'),
   unknownService: (reason: string) => new Refusal(404, 'UNKNOWN_SERVICE', reason),
   instanceCap: (reason: string) => new Refusal(429, 'INSTANCE_CAP', reason),
 };

@@ -35,6 +35,7 @@ export function instanceJson(instance: InstanceView) {
     reports: instance.reports,
     failures: instance.failures,
     consecutiveFailures: instance.consecutiveFailures,
+    container: instance.container,
   };
 }
 

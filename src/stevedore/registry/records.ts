@@ -15,6 +15,16 @@ export interface KeptReport {
   version: string | null;
 }
 
+/** The container an instance runs in, when stevedore follows Docker (docker-socket). */
+export interface ContainerRef {
+  id: string;
+  name: string;
+  image: string;
+  ipAddresses: string[];
+  /** Published ports as `docker ps` shows them: 0.0.0.0:8080->80/tcp. */
+  ports: string[];
+}
+
 /** One container's health, as every output reads it. Times are milliseconds since the epoch. */
 export interface InstanceView {
   readonly service: string;
@@ -28,6 +38,8 @@ export interface InstanceView {
   readonly consecutiveFailures: number;
   readonly state: InstanceState;
   readonly stateSince: number;
+  /** Its container, when known; null otherwise. */
+  readonly container: ContainerRef | null;
 }
 
 export interface ServiceView {

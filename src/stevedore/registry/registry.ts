@@ -3,7 +3,7 @@ import type { Report } from '../../common/report.js';
 import { truncateUtf8 } from '../../common/utf8.js';
 import type { Config, ServiceConfig } from '../config/config.js';
 import type { StateChange, StateChangeListener } from './events.js';
-import type { InstanceView, KeptReport, RegistryStats, ServiceView } from './records.js';
+import type { ContainerRef, InstanceView, KeptReport, RegistryStats, ServiceView } from './records.js';
 import { serviceState, verdict, type InstanceState, type ServiceState, type StateCounts } from './states.js';
 
 /** What the registry takes from the configuration; a reload passes a new one. */
@@ -22,6 +22,7 @@ interface InstanceRecord extends InstanceView {
   consecutiveFailures: number;
   state: InstanceState;
   stateSince: number;
+  container: ContainerRef | null;
 }
 
 interface ServiceRecord extends ServiceView {
@@ -48,11 +49,18 @@ export interface RegistryReader {
 
 /** Write access: the collector and the daemon. */
 export interface RegistryWriter {
-  accept(report: Report, address: string): AcceptOutcome;
+  /** `container`: the container the report comes from, when stevedore follows Docker. */
+  accept(report: Report, address: string, container?: ContainerRef | null): AcceptOutcome;
   countRejected(): void;
   reconfigure(settings: RegistrySettings): void;
   /** Applies the stale and expiry deadlines that have passed; reads do it too. */
   sweep(): void;
+  /** The container died: its instances are stale now, not a ttl later. */
+  containerDied(containerId: string): void;
+  /** The container is gone: its instances are removed now, not an expire later. */
+  containerRemoved(containerId: string): void;
+  /** Instances of containers that no longer exist are removed; of those not running, stale. */
+  reconcileContainers(existing: ReadonlyMap<string, { running: boolean }>): void;
 }
 
 /**
@@ -123,7 +131,7 @@ export class Registry implements RegistryReader, RegistryWriter {
     return this.changes;
   }
 
-  accept(report: Report, address: string): AcceptOutcome {
+  accept(report: Report, address: string, container: ContainerRef | null = null): AcceptOutcome {
     const now = this.clock.now();
     this.sweepAt(now);
     const service = this.byName.get(report.service);
@@ -150,6 +158,7 @@ export class Registry implements RegistryReader, RegistryWriter {
         consecutiveFailures: 0,
         state: verdict(report.exitCode, report.timedOut === true),
         stateSince: now,
+        container,
       };
       service.instances.set(report.hostname, instance);
       service.counts[instance.state]++;
@@ -159,6 +168,7 @@ export class Registry implements RegistryReader, RegistryWriter {
       instance.report = this.keep(report);
       instance.address = address;
       instance.receivedAt = now;
+      if (container) instance.container = container;
       this.setInstanceState(service, instance, verdict(report.exitCode, report.timedOut === true), now);
     }
     instance.reports++;
@@ -217,11 +227,56 @@ export class Registry implements RegistryReader, RegistryWriter {
     this.sweepAt(this.clock.now());
   }
 
+  containerDied(containerId: string): void {
+    const now = this.clock.now();
+    this.sweepAt(now);
+    this.forContainer(containerId, (service, instance) => this.setInstanceState(service, instance, 'stale', now));
+  }
+
+  containerRemoved(containerId: string): void {
+    const now = this.clock.now();
+    this.sweepAt(now);
+    this.forContainer(containerId, (service, instance) => this.remove(service, instance, now));
+  }
+
+  reconcileContainers(existing: ReadonlyMap<string, { running: boolean }>): void {
+    const now = this.clock.now();
+    this.sweepAt(now);
+    for (const service of this.ordered) {
+      for (const instance of [...service.instances.values()]) {
+        if (!instance.container) continue;
+        const container = existing.get(instance.container.id);
+        if (!container) this.remove(service, instance, now);
+        else if (!container.running) this.setInstanceState(service, instance, 'stale', now);
+      }
+      this.updateServiceState(service, now);
+    }
+  }
+
+  private forContainer(containerId: string, change: (service: ServiceRecord, instance: InstanceRecord) => void): void {
+    for (const service of this.ordered) {
+      let changed = false;
+      for (const instance of [...service.instances.values()]) {
+        if (instance.container?.id !== containerId) continue;
+        change(service, instance);
+        changed = true;
+      }
+      if (changed) this.updateServiceState(service, this.clock.now());
+    }
+  }
+
+  private remove(service: ServiceRecord, instance: InstanceRecord, at: number): void {
+    service.instances.delete(instance.hostname);
+    service.counts[instance.state]--;
+    this.instanceCount--;
+    this.emit({ kind: 'instance', service: service.name, hostname: instance.hostname, from: instance.state, to: null, at, exitCode: instance.report.exitCode });
+  }
+
   /** Restores instances read from a state file (see state-file.ts); services must be declared. */
   restoreInstance(saved: InstanceView): boolean {
     const service = this.byName.get(saved.service);
     if (!service || service.instances.has(saved.hostname)) return false;
-    const instance: InstanceRecord = { ...saved, report: { ...saved.report } };
+    const instance: InstanceRecord = { ...saved, report: { ...saved.report }, container: saved.container ?? null };
     service.instances.set(instance.hostname, instance);
     service.counts[instance.state]++;
     service.lastReport = Math.max(service.lastReport ?? 0, instance.receivedAt);
@@ -260,10 +315,7 @@ export class Registry implements RegistryReader, RegistryWriter {
           // An instance restored stale, or made stale by a shorter ttl, expires from when it went stale.
           const expireAt = Math.max(instance.stateSince, staleAt) + expireMs;
           if (now >= expireAt) {
-            service.instances.delete(instance.hostname);
-            service.counts.stale--;
-            this.instanceCount--;
-            this.emit({ kind: 'instance', service: service.name, hostname: instance.hostname, from: 'stale', to: null, at: expireAt, exitCode: instance.report.exitCode });
+            this.remove(service, instance, expireAt);
             changed = true;
           } else {
             nextDue = Math.min(nextDue, expireAt);

@@ -1,4 +1,4 @@
-import type { KeptReport, InstanceView } from './records.js';
+import type { ContainerRef, KeptReport, InstanceView } from './records.js';
 import type { Registry, RegistryReader } from './registry.js';
 import type { InstanceState, ServiceState } from './states.js';
 
@@ -26,6 +26,8 @@ export interface Snapshot {
       state: InstanceState;
       stateSince: string;
       report: KeptReport;
+      /** Absent in files written before stevedore followed Docker. */
+      container?: ContainerRef | null;
     }[];
   }[];
 }
@@ -59,6 +61,7 @@ export function takeSnapshot(registry: RegistryReader, now: number): Snapshot {
         state: i.state,
         stateSince: iso(i.stateSince),
         report: i.report,
+        container: i.container,
       })),
     })),
   };
@@ -100,6 +103,23 @@ function nullable<T>(value: unknown, check: (v: unknown) => v is T, where: strin
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+const strings = (value: unknown, where: string): string[] => {
+  if (!Array.isArray(value) || !value.every(isString)) fail(where, 'not a list of strings');
+  return value as string[];
+};
+
+function containerRef(value: unknown, where: string): ContainerRef | null {
+  if (value === null || value === undefined) return null;
+  const c = object(value, where);
+  return {
+    id: text(c.id, `${where}.id`),
+    name: text(c.name, `${where}.name`),
+    image: text(c.image, `${where}.image`),
+    ipAddresses: strings(c.ipAddresses, `${where}.ipAddresses`),
+    ports: strings(c.ports, `${where}.ports`),
+  };
+}
 
 function keptReport(value: unknown, where: string): KeptReport {
   const r = object(value, where);
@@ -157,6 +177,7 @@ export function restoreSnapshot(registry: Registry, textContent: string): { inst
         state: instance.state as InstanceState,
         stateSince: time(instance.stateSince, `${where}.stateSince`),
         report: keptReport(instance.report, `${where}.report`),
+        container: containerRef(instance.container, `${where}.container`),
       });
     });
   });

@@ -58,6 +58,8 @@ const instanceCells = (i: InstanceView, now: number): Cell[] => [
   i.reports % 2 ** 32,
   i.failures % 2 ** 32,
   utf8(i.address),
+  utf8(i.container?.name ?? ''),
+  utf8(i.container?.image ?? ''),
 ];
 
 const sameCell = (a: Cell, b: Cell): boolean => (typeof a === 'number' ? a === b : typeof b !== 'number' && a.equals(b));
@@ -269,6 +271,8 @@ export class EmbeddedAgent {
         column('tallymanInstanceReports', I.tallymanInstanceReports, T.Counter),
         column('tallymanInstanceFailures', I.tallymanInstanceFailures, T.Counter),
         column('tallymanInstanceAddress', I.tallymanInstanceAddress, T.OctetString),
+        column('tallymanInstanceContainerName', I.tallymanInstanceContainerName, T.OctetString),
+        column('tallymanInstanceImage', I.tallymanInstanceImage, T.OctetString),
       ],
       tableIndex: [{ columnName: 'tallymanServiceName', foreign: SERVICE_TABLE }, { columnName: 'tallymanInstanceName' }],
     });

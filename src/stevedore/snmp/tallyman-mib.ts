@@ -47,6 +47,8 @@ export const instanceColumns = {
   tallymanInstanceReports: 9,
   tallymanInstanceFailures: 10,
   tallymanInstanceAddress: 11,
+  tallymanInstanceContainerName: 12,
+  tallymanInstanceImage: 13,
 } as const;
 
 export const notifications = {

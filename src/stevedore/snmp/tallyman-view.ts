@@ -57,6 +57,10 @@ function instanceRow(instance: InstanceView, clock: Clock): TableRow {
           return counter32(instance.failures);
         case I.tallymanInstanceAddress:
           return octetString(instance.address);
+        case I.tallymanInstanceContainerName:
+          return octetString(instance.container?.name ?? '');
+        case I.tallymanInstanceImage:
+          return octetString(instance.container?.image ?? '');
       }
       return undefined;
     },

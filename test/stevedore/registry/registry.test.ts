@@ -4,6 +4,7 @@ import type { Report } from '../../../src/common/report.js';
 import type { StateChange } from '../../../src/stevedore/registry/events.js';
 import { Registry } from '../../../src/stevedore/registry/registry.js';
 import { serviceState } from '../../../src/stevedore/registry/states.js';
+import { restoreSnapshot, SnapshotError, takeSnapshot } from '../../../src/stevedore/registry/snapshot.js';
 import { serviceConfig } from '../../harness/config-fixture.js';
 import { FakeClock } from '../../harness/fake-clock.js';
 
@@ -186,5 +187,80 @@ describe('registry', () => {
       assert.ok(reportsAccepted + reportsRejected >= last);
       last = reportsAccepted + reportsRejected;
     }
+  });
+});
+
+describe('registry and containers (docker-socket)', () => {
+  const container = (id: string) => ({ id, name: `db-${id}`, image: 'mariadb:11', ipAddresses: ['172.17.0.2'], ports: ['3306/tcp'] });
+  let clock: FakeClock;
+  let registry: Registry;
+  let changes: StateChange[];
+
+  beforeEach(() => {
+    clock = new FakeClock();
+    registry = new Registry({ services: [serviceConfig('DB')], maxInstances: 100, maxOutputBytes: 4096 }, clock);
+    registry.accept({ service: 'DB', hostname: 'aaa', exitCode: 0 }, '172.17.0.2', container('aaa111'));
+    registry.accept({ service: 'DB', hostname: 'bbb', exitCode: 0 }, '172.17.0.3', container('bbb222'));
+    registry.accept({ service: 'DB', hostname: 'host', exitCode: 0 }, '10.0.0.9');
+    changes = [];
+    registry.onChange((c) => changes.push(c));
+  });
+
+  test('an instance keeps the container it reports from', () => {
+    assert.deepEqual(registry.service('DB')!.instances.get('aaa')!.container, container('aaa111'));
+    assert.equal(registry.service('DB')!.instances.get('host')!.container, null);
+  });
+
+  test('die: the instance is stale at once, the service degraded', () => {
+    clock.advance(1000);
+    registry.containerDied('aaa111');
+    const a = registry.service('DB')!.instances.get('aaa')!;
+    assert.deepEqual([a.state, a.stateSince], ['stale', clock.now()]);
+    assert.equal(registry.service('DB')!.state, 'degraded');
+  });
+
+  test('destroy: the instance is removed at once', () => {
+    registry.containerRemoved('bbb222');
+    assert.deepEqual([...registry.service('DB')!.instances.keys()], ['aaa', 'host']);
+    assert.ok(changes.some((c) => c.kind === 'instance' && c.hostname === 'bbb' && c.to === null));
+  });
+
+  test('reconcile: containers gone are removed, stopped ones stale, instances without a container left alone', () => {
+    registry.reconcileContainers(new Map([['aaa111', { running: false }]]));
+    const instances = registry.service('DB')!.instances;
+    assert.deepEqual([...instances.keys()], ['aaa', 'host']);
+    assert.equal(instances.get('aaa')!.state, 'stale');
+    assert.equal(instances.get('host')!.state, 'ok');
+  });
+
+  test('a container that starts again and reports is fresh again', () => {
+    registry.containerDied('aaa111');
+    registry.accept({ service: 'DB', hostname: 'aaa', exitCode: 0 }, '172.17.0.2', container('aaa111'));
+    assert.equal(registry.service('DB')!.instances.get('aaa')!.state, 'ok');
+  });
+});
+
+describe('state file format', () => {
+  test('a snapshot restores every instance, its counters, state and container', () => {
+    const clock = new FakeClock();
+    const settings = { services: [serviceConfig('DB'), serviceConfig('web')], maxInstances: 100, maxOutputBytes: 4096 };
+    const before = new Registry(settings, clock);
+    const container = { id: 'abc', name: 'db-1', image: 'mariadb:11', ipAddresses: ['172.17.0.2'], ports: ['0.0.0.0:3306->3306/tcp'] };
+    before.accept({ service: 'DB', hostname: 'c1', exitCode: 1, stdout: 'x', value: { a: [1] } }, '172.17.0.2', container);
+    before.accept({ service: 'web', hostname: 'w1', exitCode: 0 }, '10.0.0.3');
+    const text = JSON.stringify(takeSnapshot(before, clock.now()));
+    const after = new Registry(settings, clock);
+    assert.deepEqual(restoreSnapshot(after, text), { instances: 2, leftOut: 0 });
+    const c1 = after.service('DB')!.instances.get('c1')!;
+    assert.deepEqual(c1, before.service('DB')!.instances.get('c1'));
+    assert.deepEqual(after.stats().reportsAccepted, 2);
+    assert.equal(after.service('DB')!.state, 'failing');
+  });
+
+  test('a malformed file is refused whole, naming the place', () => {
+    const registry = new Registry({ services: [serviceConfig('DB')], maxInstances: 100, maxOutputBytes: 4096 }, new FakeClock());
+    const text = JSON.stringify({ format: 'stevedore-state', version: 1, reportsAccepted: 0, reportsRejected: 0, services: [{ name: 'DB', state: 'ok', stateSince: '2026-01-01T00:00:00Z', instances: [{ hostname: 'c1' }] }] });
+    assert.throws(() => restoreSnapshot(registry, text), (e: unknown) => e instanceof SnapshotError && /services\[0\]\.instances\[0\]\.state: not an instance state/.test(e.message));
+    assert.equal(registry.stats().instances, 0);
   });
 });

@@ -3,6 +3,7 @@ import type { Report } from '../../../common/report.js';
 import { REPORT_PATH } from '../../../common/report.js';
 import type { RegistryWriter } from '../../registry/registry.js';
 import type { Admission } from '../admission.js';
+import type { ContainerCheck } from '../container-check.js';
 import { normaliseAddress } from '../access-list.js';
 import type { OnceAMinute } from '../once-a-minute.js';
 import { refusals } from '../refusal.js';
@@ -12,6 +13,8 @@ export interface ReportRouteDeps {
   registry: RegistryWriter;
   admission: Admission;
   warnings: OnceAMinute;
+  /** The Docker follower, when docker-socket is set; read per report, so a reload swaps it. */
+  containers: () => ContainerCheck | null;
 }
 
 /** POST /v1/report: 204 when accepted; every refusal says why (refusal.ts). */
@@ -32,7 +35,17 @@ export function reportRoute(app: FastifyInstance, deps: ReportRouteDeps): void {
         throw refusals.invalid(`value: nested deeper than ${MAX_VALUE_DEPTH} levels`);
       }
       const address = normaliseAddress(request.socket.remoteAddress ?? '');
-      const outcome = deps.registry.accept(report, address);
+      const check = deps.containers();
+      let container = null;
+      if (check) {
+        const match = await check.match(report.hostname, address);
+        if (check.verifySource && match.unavailable) throw refusals.dockerUnavailable();
+        if (check.verifySource && !match.sourceMatches) {
+          throw match.named === null ? refusals.noSuchContainer(report.hostname) : refusals.notFromContainer(address, match.named);
+        }
+        container = match.container;
+      }
+      const outcome = deps.registry.accept(report, address, container);
       if (outcome.accepted) {
         return reply.code(204).send();
       }
