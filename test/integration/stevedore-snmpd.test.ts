@@ -1,30 +1,17 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { MIB_DIRS } from '../harness/mib-tools.js';
 import { freePort } from '../harness/free-port.js';
 import { startProcess, type ManagedProcess } from '../harness/managed-process.js';
+import { nms } from '../harness/nms.js';
 import { requireTool } from '../harness/require-tool.js';
-import { runCli, startCli, type CliResult } from '../harness/run-cli.js';
+import type { CliResult } from '../harness/run-cli.js';
 import { createSnmpd, type Snmpd } from '../harness/snmpd.js';
 import { startStevedore, type RunningStevedore } from '../harness/stevedore.js';
 import { tempDir, type TempDir } from '../harness/temp-dir.js';
 import { waitFor } from '../harness/wait-for.js';
 
 const TIMEOUT = { timeout: 120_000 };
-
-/** An NMS's view: the client tools with TALLYMAN-MIB loaded, against an agent address. */
-function nms(dir: TempDir) {
-  const persist = dir.file('nms-persist');
-  mkdirSync(persist, { recursive: true });
-  const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', MIBDIRS: MIB_DIRS, MIBS: 'TALLYMAN-MIB', SNMP_PERSISTENT_DIR: persist };
-  const args = (agent: string, community: string, rest: readonly string[]) => ['-v2c', '-c', community, '-t', '2', '-r', '1', agent, ...rest];
-  return {
-    run: (tool: string, agent: string, rest: readonly string[], flags: readonly string[] = [], community = 'public'): Promise<CliResult> =>
-      runCli(requireTool(tool, 'snmp'), [...flags, ...args(agent, community, rest)], { env }),
-    spawn: (tool: string, agent: string, rest: readonly string[], flags: readonly string[] = []) => startCli(requireTool(tool, 'snmp'), [...flags, ...args(agent, 'public', rest)], { env }),
-  };
-}
 
 /** Octets of an `-Ox` value: "Hex-STRING: 41 42 ..." possibly over several lines. */
 function hexValue(output: string): Buffer {
