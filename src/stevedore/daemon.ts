@@ -15,6 +15,8 @@ import { dropPrivileges } from './process/privileges.js';
 import { readinessFromEnvironment, type Readiness } from './process/readiness.js';
 import { supervise } from './process/supervisor.js';
 import { Registry } from './registry/registry.js';
+import { EngineApi } from './integrations/docker/engine-api.js';
+import { DockerFollower } from './integrations/docker/follower.js';
 import { AgentxService } from './snmp/agentx-service.js';
 import { EmbeddedAgent } from './snmp/embedded-agent.js';
 import { tallymanView } from './snmp/tallyman-view.js';
@@ -72,6 +74,13 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
     return service;
   };
   let agentx: AgentxService | null = null;
+  const startDocker = (c: Config): DockerFollower | null => {
+    if (c.dockerSocket === null) return null;
+    const follower = new DockerFollower(new EngineApi(c.dockerSocket), registry, log.child({ component: 'docker' }));
+    follower.start();
+    return follower;
+  };
+  let docker: DockerFollower | null = null;
   const embedded = new EmbeddedAgent(registry, clock, log);
   const collector = buildCollector({
     registry,
@@ -81,8 +90,10 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
     health: {
       process: () => ({ pid: process.pid }),
       agentx: () => agentx?.health() ?? { status: { state: 'off' } },
+      docker: () => ({ ...(docker?.health() ?? { state: 'off' }), verifySource: config.verifySource }),
       snmp: () => ({ listen: config.snmpListen === null ? null : formatHostPort(config.snmpListen) }),
     },
+    containers: () => (docker === null ? null : { match: (hostname, address) => docker!.match(hostname, address), verifySource: config.verifySource }),
   });
   let servers: Server[] | undefined;
   try {
@@ -99,6 +110,7 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
     return 1;
   }
   agentx = startAgentx(config);
+  docker = startDocker(config);
   const sweeper = setInterval(() => registry.sweep(), SWEEP_INTERVAL_MS);
   stateFile?.start();
   log.info(
@@ -124,6 +136,10 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
         await agentx?.close();
         agentx = startAgentx(next);
       }
+      if (config.dockerSocket !== next.dockerSocket) {
+        docker?.close();
+        docker = startDocker(next);
+      }
       log.level = logLevel(options, next);
       config = next;
       log.info({ services: next.services.length }, `configuration reloaded: ${next.services.length} services`);
@@ -136,6 +152,7 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
       await closeAll(servers);
       await collector.app.close();
       await agentx?.close();
+      docker?.close();
       embedded.close();
       clearInterval(sweeper);
       await stateFile?.stop();

@@ -1,0 +1,187 @@
+import type { Logger } from '../../logging/logger.js';
+import type { ContainerMatch } from '../../collector/container-check.js';
+import type { RegistryWriter } from '../../registry/registry.js';
+import { containerFromInspect, namesContainer, toRef, type ContainerInfo } from './container-info.js';
+import { EngineApi } from './engine-api.js';
+import { fromContainer } from './source-match.js';
+
+export type FollowerState = 'connecting' | 'following' | 'reconnecting' | 'closed';
+
+/** Reconnect delays: 0.5 s doubling to 10 s, for as long as dockerd is away. */
+export const defaultDockerRetry = (attempt: number): number => Math.min(10_000, 500 * 2 ** (attempt - 1));
+
+const REFRESH_INTERVAL_MS = 1000;
+
+const EVENTS = { type: ['container'], event: ['start', 'die', 'destroy'] };
+
+/**
+ * Follows the Docker engine: the event stream (start, die, destroy) over the socket, with a
+ * reconcile against the list of containers at every (re)connect, and reconnects with backoff
+ * when dockerd goes away. Keeps an index of containers to enrich instances and check sources.
+ */
+export class DockerFollower {
+  private state: FollowerState = 'connecting';
+  private readonly containers = new Map<string, ContainerInfo>();
+  private stream: { close(): void } | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private attempt = 0;
+  private lastError: string | undefined;
+  private lastRefresh = 0;
+
+  constructor(
+    private readonly api: EngineApi,
+    private readonly registry: RegistryWriter,
+    private readonly log: Logger,
+    private readonly retry: (attempt: number) => number = defaultDockerRetry,
+  ) {}
+
+  start(): void {
+    this.connect();
+  }
+
+  close(): void {
+    this.setState('closed');
+    clearTimeout(this.timer);
+    this.stream?.close();
+  }
+
+  health(): { socket: string; state: FollowerState; containers: number; lastError?: string } {
+    return { socket: this.api.socketPath, state: this.state, containers: this.containers.size, ...(this.lastError !== undefined && { lastError: this.lastError }) };
+  }
+
+  /**
+   * The container a report names (its hostname), preferring one whose address the report comes
+   * from. A container not known yet (it started a moment ago) is looked up by id or name.
+   */
+  async match(hostname: string, address: string): Promise<ContainerMatch> {
+    let named = [...this.containers.values()].filter((c) => namesContainer(hostname, c));
+    if (named.length === 0) {
+      let found: ContainerInfo | null;
+      try {
+        found = await this.inspect(hostname);
+      } catch {
+        return { container: null, sourceMatches: false, named: null, unavailable: true };
+      }
+      if (found && namesContainer(hostname, found)) named = [found];
+      else named = (await this.refreshUnknown()).filter((c) => namesContainer(hostname, c));
+    }
+    const exact = named.find((c) => fromContainer(address, c));
+    if (exact) return { container: toRef(exact), sourceMatches: true, named: exact.name };
+    const first = named[0];
+    return { container: null, sourceMatches: false, named: first ? first.name : null };
+  }
+
+  private setState(to: FollowerState, detail: Record<string, unknown> = {}): void {
+    if (this.state === to) return;
+    const from = this.state;
+    this.state = to;
+    const messages: Record<FollowerState, string> = {
+      connecting: 'connecting to dockerd',
+      following: 'following Docker events',
+      reconnecting: 'lost dockerd; reconnecting',
+      closed: 'stopped following Docker',
+    };
+    const line = { socket: this.api.socketPath, from, to, ...detail };
+    if (to === 'reconnecting') this.log.warn(line, messages[to]);
+    else this.log.info(line, messages[to]);
+  }
+
+  private connect(): void {
+    if (this.state === 'closed') return;
+    this.stream = this.api.events(EVENTS, {
+      onOpen: () => {
+        // Events from now on are seen; what happened while away is read from the list.
+        void this.reconcile().then(
+          () => {
+            this.attempt = 0;
+            this.lastError = undefined;
+            this.setState('following', { containers: this.containers.size });
+          },
+          (error: Error) => this.lost(`cannot list containers: ${error.message}`),
+        );
+      },
+      onEvent: (event) => void this.onEvent(event as DockerEvent),
+      onEnd: (reason) => this.lost(reason),
+    });
+  }
+
+  private lost(reason: string): void {
+    if (this.state === 'closed') return;
+    this.stream?.close();
+    this.attempt++;
+    this.lastError = reason;
+    const delay = this.retry(this.attempt);
+    this.setState('reconnecting', { reason, retryInMs: delay });
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.connect(), delay);
+  }
+
+  private async inspect(id: string): Promise<ContainerInfo | null> {
+    const json = await this.api.get<Parameters<typeof containerFromInspect>[0]>(`/containers/${encodeURIComponent(id)}/json`);
+    if (!json) return null;
+    const container = containerFromInspect(json);
+    this.containers.set(container.id, container);
+    return container;
+  }
+
+  /**
+   * Containers started since the index was last complete, for a hostname that is neither an id
+   * nor a name (docker run --hostname): at most once a second, however many reports ask.
+   */
+  private async refreshUnknown(): Promise<ContainerInfo[]> {
+    const now = Date.now();
+    if (now - this.lastRefresh < REFRESH_INTERVAL_MS) return [];
+    this.lastRefresh = now;
+    const list = (await this.api.get<{ Id: string }[]>('/containers/json').catch(() => null)) ?? [];
+    const found: ContainerInfo[] = [];
+    for (const { Id } of list) {
+      if (this.containers.has(Id)) continue;
+      const container = await this.inspect(Id).catch(() => null);
+      if (container) found.push(container);
+    }
+    return found;
+  }
+
+  private async reconcile(): Promise<void> {
+    const list = (await this.api.get<{ Id: string }[]>('/containers/json?all=1')) ?? [];
+    const seen = new Map<string, ContainerInfo>();
+    for (const { Id } of list) {
+      const container = await this.inspect(Id);
+      if (container) seen.set(container.id, container);
+    }
+    for (const id of [...this.containers.keys()]) if (!seen.has(id)) this.containers.delete(id);
+    this.registry.reconcileContainers(seen);
+  }
+
+  private async onEvent(event: DockerEvent): Promise<void> {
+    const id = event.Actor?.ID ?? event.id;
+    if (!id) return;
+    try {
+      switch (event.Action ?? event.status) {
+        case 'start':
+          await this.inspect(id);
+          break;
+        case 'die': {
+          const known = this.containers.get(id);
+          if (known) known.running = false;
+          this.registry.containerDied(id);
+          break;
+        }
+        case 'destroy':
+          this.containers.delete(id);
+          this.registry.containerRemoved(id);
+          break;
+      }
+    } catch (error) {
+      this.log.warn({ containerId: id, err: error }, `cannot follow container ${id.slice(0, 12)}: ${(error as Error).message}`);
+    }
+  }
+}
+
+interface DockerEvent {
+  Type?: string;
+  Action?: string;
+  status?: string;
+  id?: string;
+  Actor?: { ID?: string };
+}
