@@ -1,3 +1,4 @@
+import { BEARER_TOKEN_RULE, isBearerToken } from '../common/bearer-token.js';
 import { DEFAULT_COLLECTOR_PORT } from '../common/report.js';
 import type { TallymanOptions } from './options.js';
 import { parseServer, type ServerSpec } from './server.js';
@@ -14,8 +15,6 @@ export interface Settings {
   token?: string;
 }
 
-// RFC 6750 section 2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
-const bearerToken = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 export function settle(options: TallymanOptions, env: Environment, systemHostname: () => string): Settings {
   const hostname = options.hostname ?? (env.TALLYMAN_HOSTNAME || systemHostname());
@@ -34,9 +33,9 @@ export function settle(options: TallymanOptions, env: Environment, systemHostnam
   const settings: Settings = { hostname, server, serverOrigin };
   const token = options.token ?? (env.TALLYMAN_TOKEN || undefined);
   if (token !== undefined) {
-    if (!bearerToken.test(token)) {
+    if (!isBearerToken(token)) {
       const origin = options.token !== undefined ? '--token' : 'TALLYMAN_TOKEN';
-      throw new UsageError(`${origin} may hold only A-Z a-z 0-9 - . _ ~ + / and trailing = (a bearer token)`);
+      throw new UsageError(`${origin} may hold ${BEARER_TOKEN_RULE} (a bearer token)`);
     }
     settings.token = token;
   }

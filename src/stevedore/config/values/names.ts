@@ -1,4 +1,5 @@
 /** Names and free text: service names, accounts, the SNMP community, syslog tags, the token. */
+import { BEARER_TOKEN_RULE, isBearerToken } from '../../../common/bearer-token.js';
 import { isServiceName, SERVICE_NAME_RULE } from '../../../common/service-name.js';
 import { invalid, valid, type Value } from './value.js';
 
@@ -26,12 +27,10 @@ export function parseSyslogTag(text: string): Value<string> {
   return SYSLOG_TAG.test(text) ? valid(text) : invalid('CONFIG_BAD_NAME', `bad syslog-tag '${text}' (1 to 32 characters of A-Z a-z 0-9 _ . -)`);
 }
 
-/** RFC 6750 section 2.1, b64token: what tallyman --token accepts, so both ends agree. */
-const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 export function parseToken(text: string): Value<string> {
   // The token is a secret: messages do not repeat it.
-  return BEARER_TOKEN.test(text) ? valid(text) : invalid('CONFIG_BAD_TEXT', `bad token: use only A-Z a-z 0-9 - . _ ~ + / and trailing = (a bearer token, as tallyman --token takes)`);
+  return isBearerToken(text) ? valid(text) : invalid('CONFIG_BAD_TEXT', `bad token: use ${BEARER_TOKEN_RULE} (a bearer token, as tallyman --token takes)`);
 }
 
 /** tallymanServiceDescr is a DisplayString: at most 255 octets. */
