@@ -35,7 +35,8 @@ function checked(vb: VarBind): VarBind {
 export function answer(message: DecodedMessage, registrations: Registrations, onFailure: (failure: HandlerFailure) => void): ResponsePdu | undefined {
   const { pdu } = message;
   if (message.context !== undefined) {
-    // Section 7.2.2: we register in the default context only, so any other is unsupported.
+    // We register in the default context only, so any other is unsupported (unsupportedContext,
+    // section 6.2.16; section 7.2.2 itself names no error for a context).
     return pdu.type === PduType.CleanupSet ? undefined : response(ResponseError.unsupportedContext, 0, []);
   }
   switch (pdu.type) {

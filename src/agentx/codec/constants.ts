@@ -116,7 +116,7 @@ export const valueTypeName = namer(ValueType);
 export const responseErrorName = namer(ResponseError);
 export const closeReasonName = namer(CloseReason);
 
-/** The types a subagent receives in a request and must answer (RFC 2741 section 7.2). */
+/** Whether value is one of the h.type values of RFC 2741 section 6.1 (any PDU, 1 to 18). */
 export function isPduType(value: number): value is PduType {
   return value >= PduType.Open && value <= PduType.Response;
 }

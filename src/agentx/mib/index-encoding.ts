@@ -4,7 +4,7 @@ import type { Oid } from './oid.js';
 // Table row indexes as OID sub-identifiers, RFC 2578 section 7.7:
 // - an integer-valued index is one sub-identifier;
 // - a string-valued index is its length then one sub-identifier per octet, or the octets alone
-//   when IMPLIED (only the last index object may be IMPLIED);
+//   when of fixed size or IMPLIED (only the last index object may be IMPLIED);
 // - an OBJECT IDENTIFIER index is its length then its sub-identifiers (or those alone, IMPLIED);
 // - an IpAddress is four sub-identifiers.
 // Text is taken as UTF-8: the index of 'ü' is 2.195.188.
@@ -23,12 +23,12 @@ export function stringIndex(value: string | Uint8Array, implied = false): Oid {
   return oid;
 }
 
-/** An OBJECT IDENTIFIER index (item 4): length-prefixed unless implied. */
+/** An OBJECT IDENTIFIER index (items 4 and 5): length-prefixed unless implied. */
 export function oidIndex(value: Oid, implied = false): Oid {
   return implied ? [...value] : [value.length, ...value];
 }
 
-/** An IpAddress index (item 5). */
+/** An IpAddress index (item 6). */
 export function ipAddressIndex(address: string): Oid {
   const parts = address.split('.').map((p) => (/^\d{1,3}$/.test(p) ? Number(p) : NaN));
   if (parts.length !== 4 || !parts.every((b) => b <= 255)) throw new AgentxError('AGENTX_OID', `'${address}' is not a dotted-quad IPv4 address`);
