@@ -19,6 +19,7 @@ export interface Io {
 }
 
 const KILL_GRACE_MS = 1000;
+const FORWARDED: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 const DRAIN_MS = 200;
 
 function toReport(service: string, settings: Settings, value: unknown, result: RunResult): Report {
@@ -66,6 +67,15 @@ export async function main(argv: readonly string[], env: Environment, io: Io, ro
     if (options.debug && !options.quiet) io.message(`tallyman: ${line}`);
   };
 
+  // While the command runs, run.ts passes these signals on to it. Once it has ended, one of
+  // them ends the report at once: tallyman still exits with the command's status.
+  const reporting = new AbortController();
+  let commandEnded = false;
+  const interrupt = (signal: NodeJS.Signals): void => {
+    if (commandEnded) reporting.abort(`interrupted by ${signal}`);
+  };
+  for (const signal of FORWARDED) process.on(signal, interrupt);
+
   const result = await runCommand({
     command: options.command,
     args: options.args,
@@ -75,8 +85,9 @@ export async function main(argv: readonly string[], env: Environment, io: Io, ro
     outputCap: DEFAULT_OUTPUT_CAP,
     stdout: io.stdout,
     stderr: io.stderr,
-    forwardSignals: ['SIGTERM', 'SIGINT', 'SIGHUP'],
+    forwardSignals: FORWARDED,
   });
+  commandEnded = true;
   if (result.failure) say(result.failure);
   if (result.timedOut) say(`${options.command}: no result within --execution-timeout=${options.executionTimeoutMs! / 1000}, stopped`);
   debug(`${options.command} exited with status ${result.exitCode} in ${result.durationMs} ms`);
@@ -89,7 +100,9 @@ export async function main(argv: readonly string[], env: Environment, io: Io, ro
   const server = { host, port: settings.server.port };
   const body = JSON.stringify(toReport(options.service, settings, options.value, result));
   debug(`server ${formatAddress(server)} (${settings.serverOrigin}), sending ${Buffer.byteLength(body)} bytes`);
-  const outcome = await postReport(server, body, settings.token, options.connectionTimeoutMs);
+  const outcome = reporting.signal.aborted
+    ? { delivered: false as const, reason: String(reporting.signal.reason), elapsedMs: 0 }
+    : await postReport(server, body, settings.token, options.connectionTimeoutMs, reporting.signal);
   if (outcome.delivered) {
     debug(`collector answered HTTP ${outcome.status} in ${outcome.elapsedMs} ms`);
   } else {

@@ -28,7 +28,7 @@ function refusalReason(status: number, body: string): string {
  * The whole exchange (connect, send, answer) is bounded by timeoutMs; the promise always
  * resolves, and never later than the bound.
  */
-export function postReport(server: ServerAddress, body: string, token: string | undefined, timeoutMs: number): Promise<PostOutcome> {
+export function postReport(server: ServerAddress, body: string, token: string | undefined, timeoutMs: number, abort?: AbortSignal): Promise<PostOutcome> {
   const t0 = performance.now();
   const elapsed = (): number => Math.round(performance.now() - t0);
   const payload = Buffer.from(body, 'utf8');
@@ -58,6 +58,7 @@ export function postReport(server: ServerAddress, body: string, token: string | 
       settle({ delivered: false, status, reason: refusalReason(status, response ? responseBody(response, received) : ''), elapsedMs: elapsed() });
 
     const timer = setTimeout(() => fail(`no answer within ${timeoutMs / 1000}s`), timeoutMs);
+    abort?.addEventListener('abort', () => fail(String(abort.reason)), { once: true });
     // No half-close after the request: Node's HTTP server drops a request whose client has
     // sent FIN before it answered. Connection: close makes the collector end the exchange.
     socket.on('connect', () => socket.write(Buffer.concat([Buffer.from(head, 'latin1'), payload])));

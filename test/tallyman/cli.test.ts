@@ -221,6 +221,18 @@ describe('tallyman, through the built file, reporting to a live listener', TIMEO
       });
     }
 
+    for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+      test(`${signal} while the report is under way: the post ends, the command's status stands`, async () => {
+        listener.answer = 'never';
+        const run = startCli(TALLYMAN, ['-s', server, '--connection-timeout=30', 'DB', 'sh', '-c', 'exit 0'], { env });
+        await waitFor('the report to arrive', () => listener.requests.length === 1);
+        process.kill(run.pid, signal);
+        const r = await run.done;
+        assert.equal(r.code, 0);
+        assert.match(r.stderr.toString(), new RegExp(`report not delivered to .*: interrupted by ${signal}`));
+      });
+    }
+
     test('SIGTERM reaches the command\'s background children too: no orphans', async () => {
       const pidFile = dir.file('pid-children');
       const run = startCli(TALLYMAN, ['-s', server, 'DB', 'sh', '-c', `sleep 60 & echo $! > ${pidFile}; wait`], { env });
