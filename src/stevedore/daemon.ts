@@ -13,6 +13,7 @@ import { detach } from './process/detach.js';
 import { writePidfile } from './process/pidfile.js';
 import { dropPrivileges } from './process/privileges.js';
 import { readinessFromEnvironment, type Readiness } from './process/readiness.js';
+import type { SignalInbox, StopReason } from './process/signal-inbox.js';
 import { supervise } from './process/supervisor.js';
 import { Registry } from './registry/registry.js';
 import { EngineApi } from './integrations/docker/engine-api.js';
@@ -58,7 +59,7 @@ function restartOnly(before: Config, after: Config): string[] {
  * The running collector: registry, state file, HTTP listeners, signals. Resolves with the exit
  * status once SIGTERM or SIGINT has stopped it (state written).
  */
-async function serve(options: StevedoreOptions, first: Config, log: Logger, readiness: Readiness): Promise<number> {
+async function serve(options: StevedoreOptions, first: Config, log: Logger, readiness: Readiness, signals: SignalInbox): Promise<number> {
   let config = first;
   const clock = systemClock;
   const registry = new Registry(config, clock);
@@ -100,6 +101,7 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
     servers = await listenAll(collector.app, config.listen);
     if (config.snmpListen !== null) await embedded.start(config.snmpListen, config.snmpCommunity);
     dropPrivileges(config.user, config.group);
+    await stateFile?.probe();
   } catch (error) {
     const message = (error as Error).message;
     log.fatal(message);
@@ -121,8 +123,12 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
 
   return new Promise((resolve) => {
     let stopping = false;
+    // Reloads run one at a time, in order; SIGHUPs that come while one waits add nothing.
+    let reloads = Promise.resolve();
+    let reloadWaiting = false;
     const reload = async (): Promise<void> => {
       const loaded = await loadConfig(options.configFile, { preprocessor: options.preprocessor });
+      if (stopping) return;
       if (!loaded.ok) {
         log.error({ file: options.configFile, errors: loaded.errors.length }, `configuration reload refused (${loaded.errors.length} errors); still running on the previous configuration`);
         for (const line of formatErrors(loaded.errors).trimEnd().split('\n')) log.error(line);
@@ -130,38 +136,46 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
       }
       const next = loaded.config;
       const fixed = restartOnly(config, next);
+      const previous = config;
+      config = next;
       registry.reconfigure(next);
       collector.reconfigure(next);
-      if (JSON.stringify([config.agentxSocket, config.agentxPingIntervalMs]) !== JSON.stringify([next.agentxSocket, next.agentxPingIntervalMs])) {
-        await agentx?.close();
-        agentx = startAgentx(next);
-      }
-      if (config.dockerSocket !== next.dockerSocket) {
-        docker?.close();
-        docker = startDocker(next);
-      }
       log.level = logLevel(options, next);
-      config = next;
+      if (JSON.stringify([previous.agentxSocket, previous.agentxPingIntervalMs]) !== JSON.stringify([next.agentxSocket, next.agentxPingIntervalMs])) {
+        await agentx?.close();
+        agentx = stopping ? null : startAgentx(next);
+      }
+      if (previous.dockerSocket !== next.dockerSocket) {
+        docker?.close();
+        docker = stopping ? null : startDocker(next);
+      }
       log.info({ services: next.services.length }, `configuration reloaded: ${next.services.length} services`);
       if (fixed.length > 0) log.warn({ settings: fixed }, `changes to ${fixed.join(', ')} take effect at the next restart`);
     };
-    const stop = async (signal: string): Promise<void> => {
+    const requestReload = (): void => {
+      if (stopping || reloadWaiting) return;
+      reloadWaiting = true;
+      reloads = reloads.then(() => {
+        reloadWaiting = false;
+        return stopping ? undefined : reload();
+      });
+    };
+    const stop = async (reason: StopReason): Promise<void> => {
       if (stopping) return;
       stopping = true;
-      log.info({ signal }, `${signal}: stopping`);
+      log.info({ reason }, `${reason}: stopping`);
+      await reloads;
       await closeAll(servers);
       await collector.app.close();
       await agentx?.close();
       docker?.close();
       embedded.close();
       clearInterval(sweeper);
-      await stateFile?.stop();
+      const saved = (await stateFile?.stop()) ?? true;
       log.info('stopped');
-      resolve(0);
+      resolve(saved ? 0 : 1);
     };
-    process.on('SIGHUP', () => void reload());
-    process.on('SIGTERM', () => void stop('SIGTERM'));
-    process.on('SIGINT', () => void stop('SIGINT'));
+    signals.attach({ reload: requestReload, stop: (reason) => void stop(reason) });
   });
 }
 
@@ -170,7 +184,10 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
  * without -F starts again in the background and waits for it to serve; without -s runs a
  * supervisor that keeps a worker process serving; with -s serves in this process.
  */
-export async function runDaemon(options: StevedoreOptions, argv: readonly string[] = process.argv.slice(1)): Promise<number> {
+export async function runDaemon(options: StevedoreOptions, signals: SignalInbox, argv: readonly string[] = process.argv.slice(1)): Promise<number> {
+  const detaching = !options.foreground && process.env.STEVEDORE_DETACHED !== '1' && process.env.STEVEDORE_ROLE !== 'worker';
+  // A worker whose supervisor died (even by SIGKILL) stops rather than hold the port alone.
+  if (process.env.STEVEDORE_ROLE === 'worker') process.on('disconnect', () => signals.stop('supervisor gone'));
   const loaded = await loadConfig(options.configFile, { preprocessor: options.preprocessor });
   if (!loaded.ok) {
     process.stderr.write(formatErrors(loaded.errors));
@@ -180,15 +197,17 @@ export async function runDaemon(options: StevedoreOptions, argv: readonly string
   const readiness = readinessFromEnvironment();
 
   if (process.env.STEVEDORE_ROLE === 'worker') {
-    return serve(options, config, createLogger(logTarget(options, config)), readiness);
+    return serve(options, config, createLogger(logTarget(options, config)), readiness, signals);
   }
-  if (!options.foreground && process.env.STEVEDORE_DETACHED !== '1') {
+  if (detaching) {
+    // Interrupted while waiting for the background stevedore: stop waiting (it goes on).
+    signals.attach({ reload: () => {}, stop: () => process.exit(1) });
     if (!config.syslog) process.stderr.write("stevedore: running in the background without 'syslog yes;': its log goes nowhere (use -F to keep it attached)\n");
     return detach(argv, (text) => void process.stderr.write(text));
   }
 
   const log = createLogger(logTarget(options, config));
-  let removePidfile = (): void => {};
+  let removePidfile = (): string | null => null;
   if (config.pidfile !== null) {
     try {
       removePidfile = writePidfile(config.pidfile);
@@ -199,8 +218,9 @@ export async function runDaemon(options: StevedoreOptions, argv: readonly string
     }
   }
   try {
-    return options.single ? await serve(options, config, log, readiness) : await supervise(argv, log, readiness);
+    return options.single ? await serve(options, config, log, readiness, signals) : await supervise(argv, log, readiness, signals);
   } finally {
-    removePidfile();
+    const left = removePidfile();
+    if (left) log.warn({ pidfile: config.pidfile }, `pidfile ${config.pidfile} left behind: ${left} (with 'user' and -s, keep it in a directory that user can write)`);
   }
 }

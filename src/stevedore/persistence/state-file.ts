@@ -15,7 +15,7 @@ export const SAVE_INTERVAL_MS = 5000;
 export class StateFile {
   private savedGeneration = -1;
   private timer: NodeJS.Timeout | undefined;
-  private saving: Promise<void> | undefined;
+  private saves: Promise<boolean> = Promise.resolve(true);
 
   constructor(
     readonly path: string,
@@ -53,21 +53,34 @@ export class StateFile {
     this.timer.unref();
   }
 
-  /** Stops the timer and writes what is not written yet. */
-  async stop(): Promise<void> {
+  /** Stops the timer and writes what is not written yet; false when that write failed. */
+  async stop(): Promise<boolean> {
     clearInterval(this.timer);
-    await this.save();
+    return this.save();
   }
 
-  async save(): Promise<void> {
-    if (this.saving) await this.saving;
-    const generation = this.registry.generation();
-    if (generation === this.savedGeneration) return;
-    this.saving = this.write(generation).finally(() => (this.saving = undefined));
-    await this.saving;
+  /** Writes the registry if it changed since the last write; saves run one after the other. */
+  save(): Promise<boolean> {
+    this.saves = this.saves.then(() => (this.registry.generation() === this.savedGeneration ? true : this.write(this.registry.generation())));
+    return this.saves;
   }
 
-  private async write(generation: number): Promise<void> {
+  /**
+   * Whether the state file can be written, checked once at start-up (after root is dropped):
+   * an error now, rather than a state silently never saved.
+   */
+  async probe(): Promise<void> {
+    const temporary = `${this.path}.tmp-${process.pid}`;
+    try {
+      await (await open(temporary, 'w', 0o640)).close();
+      await unlink(temporary);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      throw new Error(`cannot write the state file ${this.path}: ${code} (its directory must be writable by the user stevedore runs as)`);
+    }
+  }
+
+  private async write(generation: number): Promise<boolean> {
     const temporary = `${this.path}.tmp-${process.pid}`;
     try {
       const json = JSON.stringify(takeSnapshot(this.registry, this.clock.now()));
@@ -80,9 +93,11 @@ export class StateFile {
       }
       await rename(temporary, this.path);
       this.savedGeneration = generation;
+      return true;
     } catch (error) {
       await unlink(temporary).catch(() => {});
       this.log.error({ stateFile: this.path, err: error }, `cannot write the state file: ${(error as Error).message}`);
+      return false;
     }
   }
 

@@ -10,11 +10,12 @@ function alive(pid: number): boolean {
 }
 
 /**
- * Writes this process's pid to `path` (atomically) and returns a function that removes it.
+ * Writes this process's pid to `path` (atomically) and returns a function that removes it
+ * (and says why, when it cannot).
  * Refuses when the file names a process that is still running: two stevedores would fight
  * over the port and the state file.
  */
-export function writePidfile(path: string, pid = process.pid): () => void {
+export function writePidfile(path: string, pid = process.pid): () => string | null {
   let existing = NaN;
   try {
     existing = Number(readFileSync(path, 'utf8').trim());
@@ -30,8 +31,10 @@ export function writePidfile(path: string, pid = process.pid): () => void {
   return () => {
     try {
       if (readFileSync(path, 'utf8').trim() === String(pid)) unlinkSync(path);
-    } catch {
-      // gone already
+      return null;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return code === 'ENOENT' ? null : (code ?? (error as Error).message);
     }
   };
 }

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Logger } from '../logging/logger.js';
 import type { Readiness, ReadinessMessage } from './readiness.js';
+import type { SignalInbox, StopReason } from './signal-inbox.js';
 
 export interface SupervisorPolicy {
   /** Delay before restart number `attempt` (1-based). */
@@ -23,12 +24,14 @@ type SupervisorState = 'starting' | 'running' | 'restarting' | 'stopping' | 'sto
  * clear message on a crash loop, and passes SIGTERM, SIGINT and SIGHUP on to it. A worker that
  * fails at start-up for a reason a restart cannot fix (it says so) is not restarted.
  */
-export function supervise(argv: readonly string[], log: Logger, readiness: Readiness, policy = DEFAULT_SUPERVISOR_POLICY): Promise<number> {
+export function supervise(argv: readonly string[], log: Logger, readiness: Readiness, signals: Pick<SignalInbox, 'attach'>, policy = DEFAULT_SUPERVISOR_POLICY): Promise<number> {
   return new Promise((resolve) => {
     let state: SupervisorState = 'starting';
     let worker: ChildProcess | undefined;
     let crashes: number[] = [];
     let restartTimer: NodeJS.Timeout | undefined;
+    /** The signal passed on to the worker to stop it. */
+    let stopSignal: NodeJS.Signals | undefined;
 
     const setState = (to: SupervisorState): void => {
       log.debug({ from: state, to }, `supervisor: ${state} -> ${to}`);
@@ -52,7 +55,8 @@ export function supervise(argv: readonly string[], log: Logger, readiness: Readi
         worker = undefined;
         if (state === 'stopping' || state === 'stopped') {
           setState('stopped');
-          return resolve(code === 0 ? 0 : 1);
+          // A worker asked to stop exits 0, or dies of the signal passed to it (during its start-up).
+          return resolve(code === 0 || (signal !== null && signal === stopSignal) ? 0 : 1);
         }
         const now = Date.now();
         crashes = [...crashes.filter((t) => now - t < policy.windowMs), now];
@@ -70,19 +74,18 @@ export function supervise(argv: readonly string[], log: Logger, readiness: Readi
       });
     };
 
-    const stop = (signal: NodeJS.Signals): void => {
+    const stop = (reason: StopReason): void => {
       if (state === 'stopped') return;
       setState('stopping');
       clearTimeout(restartTimer);
-      if (worker) worker.kill(signal);
+      stopSignal = reason === 'SIGINT' ? 'SIGINT' : 'SIGTERM';
+      if (worker) worker.kill(stopSignal);
       else {
         setState('stopped');
         resolve(0);
       }
     };
-    process.on('SIGTERM', () => stop('SIGTERM'));
-    process.on('SIGINT', () => stop('SIGINT'));
-    process.on('SIGHUP', () => worker?.kill('SIGHUP'));
+    signals.attach({ stop, reload: () => worker?.kill('SIGHUP') });
     start();
   });
 }

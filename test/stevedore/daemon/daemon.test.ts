@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { STEVEDORE, TALLYMAN } from '../../harness/built.js';
 import { freePort } from '../../harness/free-port.js';
-import { runCli } from '../../harness/run-cli.js';
+import { runCli, startCli } from '../../harness/run-cli.js';
+import { startProcess } from '../../harness/managed-process.js';
 import { startStevedore } from '../../harness/stevedore.js';
 import { tempDir, type TempDir } from '../../harness/temp-dir.js';
 import { waitFor } from '../../harness/wait-for.js';
@@ -134,5 +135,49 @@ describe('stevedore as a daemon', { timeout: 60_000 }, () => {
     } finally {
       await s.process.stop();
     }
+  });
+
+  describe('signals during start-up', () => {
+    // A preprocessor that takes a second makes the start-up window wide enough to aim at.
+    const slowStart = async (conf: string) => {
+      writeFileSync(dir.file('slow.conf'), `service DB; listen 127.0.0.1:${await freePort()}; agentx-socket none; ${conf}`);
+      return { run: startCli(process.execPath, [STEVEDORE, '-F', '-s', '--preprocessor=sleep 1; cat', '-f', dir.file('slow.conf')], {}) };
+    };
+
+    test('SIGHUP while starting: stevedore starts, then reloads', async () => {
+      const port = await freePort();
+      writeFileSync(dir.file('slow.conf'), `service DB; listen 127.0.0.1:${port}; agentx-socket none;`);
+      const s = await startProcess({
+        name: 'slow',
+        command: process.execPath,
+        args: [STEVEDORE, '-F', '-s', '--preprocessor=sleep 1; cat', '-f', dir.file('slow.conf')],
+        dir: dir.path,
+        ready: () => true,
+      });
+      try {
+        await new Promise((r) => setTimeout(r, 300));
+        process.kill(s.pid, 'SIGHUP');
+        await waitFor('it to serve, then reload', () => s.log().includes('configuration reloaded'), 15_000);
+        assert.ok((await fetch(`http://127.0.0.1:${port}/v1/health`)).ok);
+      } finally {
+        assert.deepEqual(await s.stop(), { code: 0, signal: null });
+      }
+    });
+
+    test('SIGTERM while starting: stevedore stops cleanly, status 0, state written', async () => {
+      const { run } = await slowStart(`state-file ${dir.file('state.json')};`);
+      await new Promise((r) => setTimeout(r, 300));
+      process.kill(run.pid, 'SIGTERM');
+      const r = await run.done;
+      assert.equal(r.code, 0, r.stdout.toString());
+      assert.ok(existsSync(dir.file('state.json')));
+    });
+  });
+
+  test('with user and a state file its user cannot write, stevedore refuses to start and says why', async () => {
+    writeFileSync(dir.file('u.conf'), `service DB; listen 127.0.0.1:${await freePort()}; agentx-socket none; user nobody; group nogroup; state-file ${dir.file('state.json')};`);
+    const started = await runCli(process.execPath, [STEVEDORE, '-F', '-s', '-f', dir.file('u.conf')], {});
+    assert.equal(started.code, 1);
+    assert.match(started.stdout.toString(), /cannot write the state file .*state\.json: EACCES \(its directory must be writable by the user stevedore runs as\)/);
   });
 });

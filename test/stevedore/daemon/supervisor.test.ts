@@ -47,13 +47,21 @@ describe('the supervisor', { timeout: 60_000 }, () => {
     }
   });
 
+  test('a supervisor killed with SIGKILL takes its worker with it: nothing is left holding the port', async () => {
+    const s = await startStevedore(dir, 'service DB;', { args: [] });
+    const { process: worker } = (await s.get('/v1/health')).body as { process: { pid: number } };
+    s.process.child.kill('SIGKILL');
+    await s.process.stop();
+    await waitFor('the orphaned worker to stop', () => !alive(worker.pid), 10_000);
+  });
+
   test('a worker that keeps crashing: the supervisor gives up with a clear message', async () => {
     const crasher = dir.file('crash.mjs');
     writeFileSync(crasher, 'process.exit(3);\n');
     const lines: string[] = [];
     const log = pino({ level: 'debug' }, new Writable({ write: (c: Buffer, _e, done) => (lines.push(c.toString()), done()) }));
     let fatal = '';
-    const code = await supervise([crasher], log, { ready: () => {}, fatal: (m) => (fatal = m) }, { backoffMs: () => 10, maxCrashes: 3, windowMs: 60_000 });
+    const code = await supervise([crasher], log, { ready: () => {}, fatal: (m) => (fatal = m) }, { attach: () => {} }, { backoffMs: () => 10, maxCrashes: 3, windowMs: 60_000 });
     assert.equal(code, 1);
     assert.match(fatal, /crashed 3 times/);
     assert.ok(lines.some((l) => /it crashed 3 times within 60 s: giving up/.test(l)));
