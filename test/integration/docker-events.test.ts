@@ -48,7 +48,8 @@ describe('stevedore following Docker (docker-socket, verify-source)', TIMEOUT, (
     dbImage = await buildImage(dockerd, { name: 'db-health', dockerfile: DB_DOCKERFILE(await tallymanImage(dockerd)) });
     const port = await freePort();
     // The default ttl (90 s) and expire (1 h): whatever leaves quickly here leaves by an event.
-    stevedore = await startStevedore(dir, `listen 127.0.0.1:${port}; listen ${dockerd.gateway}:8990; service DB; docker-socket ${dockerd.socket};`, { port });
+    // 0.0.0.0:PORT also serves containers on user-defined networks, through their gateways.
+    stevedore = await startStevedore(dir, `listen 0.0.0.0:${port}; listen ${dockerd.gateway}:8990; service DB; docker-socket ${dockerd.socket};`, { port });
     await waitFor('stevedore following Docker', async () => (await health()).state === 'following');
   });
 
@@ -86,10 +87,33 @@ describe('stevedore following Docker (docker-socket, verify-source)', TIMEOUT, (
     await waitFor('the instance stale', async () => (await instances()).get(hostname)?.state === 'stale', 15_000, 100);
   });
 
-  test('destroy: the instance is removed at once, not an expire later', async () => {
+  test('destroy: the instance is removed at once, not an expire later, and the log says why', async () => {
     const hostname = await startDb('db-destroyed');
     await dockerd.dockerOk(['rm', '--force', 'db-destroyed']);
     await waitFor('the row gone', async () => !(await instances()).has(hostname), 15_000, 100);
+    assert.ok(stevedore.logLines().some((l) => l.msg === `instance DB/${hostname} removed: its container was destroyed`));
+  });
+
+  test('a container connected to a second network may report from its new address', async () => {
+    await dockerd.dockerOk(['network', 'create', 'tallyman-second']);
+    try {
+      const hostname = await startDb('db-two-networks');
+      await dockerd.dockerOk(['network', 'connect', 'tallyman-second', 'db-two-networks']);
+      const gateway = (await dockerd.dockerOk(['network', 'inspect', 'tallyman-second', '--format', '{{(index .IPAM.Config 0).Gateway}}'])).trim();
+      const r = await dockerd.docker(['exec', 'db-two-networks', 'tallyman', '-d', '-s', `${gateway}:${stevedore.port}`, 'DB', 'true']);
+      assert.match(r.stderr.toString(), /collector answered HTTP 204/, r.stderr.toString());
+      const instance = (await instances()).get(hostname)!;
+      assert.equal(instance.container?.ipAddresses.length, 2);
+      assert.ok(instance.container?.ipAddresses.includes(instance.address));
+    } finally {
+      await dockerd.docker(['rm', '--force', 'db-two-networks']);
+      await dockerd.docker(['network', 'rm', 'tallyman-second']);
+    }
+  });
+
+  test('a report for an undeclared service is a 404, whatever its source', async () => {
+    const res = await fetch(`${stevedore.url}/v1/report`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ service: 'NOPE', hostname: 'ghost', exitCode: 0 }) });
+    assert.equal(res.status, 404);
   });
 
   test('a report from container A naming container B is refused with 403, and B stays as it was', async () => {

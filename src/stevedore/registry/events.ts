@@ -16,7 +16,12 @@ export type StateChange =
       at: number;
       /** The exit code of the last report. */
       exitCode: number;
+      /** Why an instance was removed (to null). */
+      cause?: RemovalCause;
     }
   | { kind: 'service'; service: string; from: ServiceState | null; to: ServiceState | null; at: number };
+
+/** expired: stale for the expire time; destroyed: its container was removed; gone: its container was no longer there at a reconcile. */
+export type RemovalCause = 'expired' | 'container destroyed' | 'container gone';
 
 export type StateChangeListener = (change: StateChange) => void;

@@ -2,7 +2,7 @@ import type { Clock } from '../../common/clock.js';
 import type { Report } from '../../common/report.js';
 import { truncateUtf8 } from '../../common/utf8.js';
 import type { Config, ServiceConfig } from '../config/config.js';
-import type { StateChange, StateChangeListener } from './events.js';
+import type { RemovalCause, StateChange, StateChangeListener } from './events.js';
 import type { ContainerRef, InstanceView, KeptReport, RegistryStats, ServiceView } from './records.js';
 import { serviceState, verdict, type InstanceState, type ServiceState, type StateCounts } from './states.js';
 
@@ -236,7 +236,7 @@ export class Registry implements RegistryReader, RegistryWriter {
   containerRemoved(containerId: string): void {
     const now = this.clock.now();
     this.sweepAt(now);
-    this.forContainer(containerId, (service, instance) => this.remove(service, instance, now));
+    this.forContainer(containerId, (service, instance) => this.remove(service, instance, now, 'container destroyed'));
   }
 
   reconcileContainers(existing: ReadonlyMap<string, { running: boolean }>): void {
@@ -246,7 +246,7 @@ export class Registry implements RegistryReader, RegistryWriter {
       for (const instance of [...service.instances.values()]) {
         if (!instance.container) continue;
         const container = existing.get(instance.container.id);
-        if (!container) this.remove(service, instance, now);
+        if (!container) this.remove(service, instance, now, 'container gone');
         else if (!container.running) this.setInstanceState(service, instance, 'stale', now);
       }
       this.updateServiceState(service, now);
@@ -265,11 +265,11 @@ export class Registry implements RegistryReader, RegistryWriter {
     }
   }
 
-  private remove(service: ServiceRecord, instance: InstanceRecord, at: number): void {
+  private remove(service: ServiceRecord, instance: InstanceRecord, at: number, cause: RemovalCause): void {
     service.instances.delete(instance.hostname);
     service.counts[instance.state]--;
     this.instanceCount--;
-    this.emit({ kind: 'instance', service: service.name, hostname: instance.hostname, from: instance.state, to: null, at, exitCode: instance.report.exitCode });
+    this.emit({ kind: 'instance', service: service.name, hostname: instance.hostname, from: instance.state, to: null, at, exitCode: instance.report.exitCode, cause });
   }
 
   /** Restores instances read from a state file (see state-file.ts); services must be declared. */
@@ -315,7 +315,7 @@ export class Registry implements RegistryReader, RegistryWriter {
           // An instance restored stale, or made stale by a shorter ttl, expires from when it went stale.
           const expireAt = Math.max(instance.stateSince, staleAt) + expireMs;
           if (now >= expireAt) {
-            this.remove(service, instance, expireAt);
+            this.remove(service, instance, expireAt, 'expired');
             changed = true;
           } else {
             nextDue = Math.min(nextDue, expireAt);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Report } from '../../../common/report.js';
 import { REPORT_PATH } from '../../../common/report.js';
-import type { RegistryWriter } from '../../registry/registry.js';
+import type { RegistryReader, RegistryWriter } from '../../registry/registry.js';
 import type { Admission } from '../admission.js';
 import type { ContainerCheck } from '../container-check.js';
 import { normaliseAddress } from '../access-list.js';
@@ -10,7 +10,7 @@ import { refusals } from '../refusal.js';
 import { MAX_VALUE_DEPTH, reportSchema, withinDepth } from '../report-schema.js';
 
 export interface ReportRouteDeps {
-  registry: RegistryWriter;
+  registry: RegistryReader & RegistryWriter;
   admission: Admission;
   warnings: OnceAMinute;
   /** The Docker follower, when docker-socket is set; read per report, so a reload swaps it. */
@@ -37,7 +37,8 @@ export function reportRoute(app: FastifyInstance, deps: ReportRouteDeps): void {
       const address = normaliseAddress(request.socket.remoteAddress ?? '');
       const check = deps.containers();
       let container = null;
-      if (check) {
+      // An undeclared service is a 404 whatever its source: no need to ask dockerd first.
+      if (check && deps.registry.service(report.service) !== undefined) {
         const match = await check.match(report.hostname, address);
         if (check.verifySource && match.unavailable) throw refusals.dockerUnavailable();
         if (check.verifySource && !match.sourceMatches) {

@@ -11,6 +11,12 @@ export type FollowerState = 'connecting' | 'following' | 'reconnecting' | 'close
 export const defaultDockerRetry = (attempt: number): number => Math.min(10_000, 500 * 2 ** (attempt - 1));
 
 const REFRESH_INTERVAL_MS = 1000;
+/** A known container is inspected again for a report from an address it did not have at most this often. */
+const ADDRESS_RECHECK_MS = 5000;
+/** How long a destroyed container's id is remembered, to drop inspections that answer late. */
+const DESTROYED_MEMORY_MS = 60_000;
+/** What a container name or id can be (docker's own rule): nothing else goes into an API path. */
+const CONTAINER_REF = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 const EVENTS = { type: ['container'], event: ['start', 'die', 'destroy'] };
 
@@ -27,6 +33,13 @@ export class DockerFollower {
   private attempt = 0;
   private lastError: string | undefined;
   private lastRefresh = 0;
+  /** Bumps at every connection: callbacks of an earlier one are ignored. */
+  private epoch = 0;
+  /** Bumps at every inspection; a reconcile keeps what was inspected after its list was asked for. */
+  private inspections = 0;
+  private readonly inspectedAt = new Map<string, number>();
+  private readonly recheckedAt = new Map<string, number>();
+  private readonly destroyed = new Map<string, number>();
 
   constructor(
     private readonly api: EngineApi,
@@ -55,20 +68,38 @@ export class DockerFollower {
    */
   async match(hostname: string, address: string): Promise<ContainerMatch> {
     let named = [...this.containers.values()].filter((c) => namesContainer(hostname, c));
-    if (named.length === 0) {
-      let found: ContainerInfo | null;
-      try {
-        found = await this.inspect(hostname);
-      } catch {
-        return { container: null, sourceMatches: false, named: null, unavailable: true };
+    try {
+      if (named.length === 0) {
+        const found = CONTAINER_REF.test(hostname) ? await this.inspect(hostname) : null;
+        if (found && namesContainer(hostname, found)) named = [found];
+        else named = (await this.refreshUnknown()).filter((c) => namesContainer(hostname, c));
+      } else if (!named.some((c) => fromContainer(address, c))) {
+        // A known container reporting from an address it did not have (docker network connect).
+        named = await this.recheck(named);
       }
-      if (found && namesContainer(hostname, found)) named = [found];
-      else named = (await this.refreshUnknown()).filter((c) => namesContainer(hostname, c));
+    } catch {
+      return { container: null, sourceMatches: false, named: null, unavailable: true };
     }
     const exact = named.find((c) => fromContainer(address, c));
     if (exact) return { container: toRef(exact), sourceMatches: true, named: exact.name };
     const first = named[0];
     return { container: null, sourceMatches: false, named: first ? first.name : null };
+  }
+
+  /** The containers inspected again, those not rechecked within ADDRESS_RECHECK_MS. */
+  private async recheck(containers: ContainerInfo[]): Promise<ContainerInfo[]> {
+    const now = Date.now();
+    const again: ContainerInfo[] = [];
+    for (const c of containers) {
+      if (now - (this.recheckedAt.get(c.id) ?? 0) < ADDRESS_RECHECK_MS) {
+        again.push(c);
+        continue;
+      }
+      this.recheckedAt.set(c.id, now);
+      const fresh = await this.inspect(c.id);
+      if (fresh) again.push(fresh);
+    }
+    return again;
   }
 
   private setState(to: FollowerState, detail: Record<string, unknown> = {}): void {
@@ -88,25 +119,35 @@ export class DockerFollower {
 
   private connect(): void {
     if (this.state === 'closed') return;
+    const epoch = ++this.epoch;
+    const current = (): boolean => epoch === this.epoch && this.state !== 'closed';
     this.stream = this.api.events(EVENTS, {
       onOpen: () => {
         // Events from now on are seen; what happened while away is read from the list.
-        void this.reconcile().then(
+        void this.reconcile(current).then(
           () => {
+            if (!current()) return;
             this.attempt = 0;
             this.lastError = undefined;
             this.setState('following', { containers: this.containers.size });
           },
-          (error: Error) => this.lost(`cannot list containers: ${error.message}`),
+          (error: Error) => {
+            if (current()) this.lost(`cannot list containers: ${error.message}`);
+          },
         );
       },
-      onEvent: (event) => void this.onEvent(event as DockerEvent),
-      onEnd: (reason) => this.lost(reason),
+      onEvent: (event) => {
+        if (current()) void this.onEvent(event as DockerEvent);
+      },
+      onEnd: (reason) => {
+        if (current()) this.lost(reason);
+      },
     });
   }
 
   private lost(reason: string): void {
     if (this.state === 'closed') return;
+    this.epoch++;
     this.stream?.close();
     this.attempt++;
     this.lastError = reason;
@@ -120,7 +161,10 @@ export class DockerFollower {
     const json = await this.api.get<Parameters<typeof containerFromInspect>[0]>(`/containers/${encodeURIComponent(id)}/json`);
     if (!json) return null;
     const container = containerFromInspect(json);
+    // An answer that arrives after the container's destroy event would bring back a ghost.
+    if (this.destroyed.has(container.id)) return null;
     this.containers.set(container.id, container);
+    this.inspectedAt.set(container.id, ++this.inspections);
     return container;
   }
 
@@ -142,15 +186,29 @@ export class DockerFollower {
     return found;
   }
 
-  private async reconcile(): Promise<void> {
+  private async reconcile(current: () => boolean): Promise<void> {
+    const mark = this.inspections;
     const list = (await this.api.get<{ Id: string }[]>('/containers/json?all=1')) ?? [];
     const seen = new Map<string, ContainerInfo>();
     for (const { Id } of list) {
+      if (!current()) return;
       const container = await this.inspect(Id);
       if (container) seen.set(container.id, container);
     }
-    for (const id of [...this.containers.keys()]) if (!seen.has(id)) this.containers.delete(id);
+    if (!current()) return;
+    // Containers inspected since the list was asked for (started meanwhile) are not gone.
+    for (const [id, container] of this.containers) {
+      if (seen.has(id)) continue;
+      if ((this.inspectedAt.get(id) ?? 0) > mark) seen.set(id, container);
+      else this.forget(id);
+    }
     this.registry.reconcileContainers(seen);
+  }
+
+  private forget(id: string): void {
+    this.containers.delete(id);
+    this.inspectedAt.delete(id);
+    this.recheckedAt.delete(id);
   }
 
   private async onEvent(event: DockerEvent): Promise<void> {
@@ -167,10 +225,14 @@ export class DockerFollower {
           this.registry.containerDied(id);
           break;
         }
-        case 'destroy':
-          this.containers.delete(id);
+        case 'destroy': {
+          const now = Date.now();
+          for (const [gone, at] of this.destroyed) if (now - at > DESTROYED_MEMORY_MS) this.destroyed.delete(gone);
+          this.destroyed.set(id, now);
+          this.forget(id);
           this.registry.containerRemoved(id);
           break;
+        }
       }
     } catch (error) {
       this.log.warn({ containerId: id, err: error }, `cannot follow container ${id.slice(0, 12)}: ${(error as Error).message}`);
