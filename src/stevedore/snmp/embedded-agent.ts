@@ -126,6 +126,8 @@ export class EmbeddedAgent {
   /** Instances reported since the last sync; rows that appeared or vanished force a full one. */
   private readonly reported = new Map<string, InstanceView>();
   private rowsChanged = true;
+  /** Instances whose state changed with no report (stale on time, a container that died). */
+  private readonly changed = new Set<string>();
   private readonly unsubscribe: (() => void)[] = [];
   private readonly sockets: Socket[] = [];
 
@@ -141,6 +143,7 @@ export class EmbeddedAgent {
       this.registry.onReport((instance) => this.reported.set(instanceKey(instance.service, instance.hostname), instance)),
       this.registry.onChange((change) => {
         if (change.from === null || change.to === null) this.rowsChanged = true;
+        else if (change.kind === 'instance') this.changed.add(instanceKey(change.service, change.hostname));
       }),
     );
     const bound: Promise<void>[] = [];
@@ -221,8 +224,14 @@ export class EmbeddedAgent {
       this.lastFullSync = now;
     } else {
       for (const [key, i] of this.reported) this.instances!.put(key, [i.service, i.hostname], instanceCells(i, now));
+      for (const key of this.changed) {
+        const [service = '', hostname = ''] = key.split('\u0000');
+        const i = this.registry.service(service)?.instances.get(hostname);
+        if (i) this.instances!.put(key, [service, hostname], instanceCells(i, now));
+      }
     }
     this.reported.clear();
+    this.changed.clear();
   }
 
   private registerProviders(mib: SnmpMib): void {
