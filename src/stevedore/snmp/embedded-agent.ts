@@ -6,9 +6,9 @@ import type { HostPort } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import type { InstanceView, ServiceView } from '../registry/records.js';
 import type { RegistryReader } from '../registry/registry.js';
-import { dateAndTime, TALLYMAN_STATE } from './smi-values.js';
+import { instanceRow, serviceRow } from './tallyman-view.js';
 import { instanceColumns as I, scalars, serviceColumns as S, tallymanInstanceEntry, tallymanServiceEntry } from './tallyman-mib.js';
-import { formatOid } from '../../agentx/index.js';
+import { formatOid, type Value } from '../../agentx/index.js';
 
 /** Every instance row is compared at least this often: its age moves with time alone. */
 const FULL_SYNC_INTERVAL_MS = 1000;
@@ -37,30 +37,27 @@ const utf8 = (text: string): Buffer => Buffer.from(text, 'utf8');
 const SERVICE_TABLE = 'tallymanServiceTable';
 const INSTANCE_TABLE = 'tallymanInstanceTable';
 
-const serviceCells = (s: ServiceView): Cell[] => [
-  TALLYMAN_STATE[s.state],
-  s.instances.size,
-  s.counts.ok,
-  s.counts.failing,
-  s.counts.stale,
-  dateAndTime(s.lastReport),
-  utf8(s.description),
-];
+/** A value of the AgentX view as net-snmp's store holds it: numbers, and octets as bytes. */
+function cell(value: Value | undefined): Cell {
+  if (value === undefined || !('value' in value)) return Buffer.alloc(0);
+  const v = value.value;
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string') return Buffer.from(v, 'utf8');
+  if (v instanceof Uint8Array) return Buffer.from(v);
+  return Buffer.alloc(0);
+}
 
-const instanceCells = (i: InstanceView, now: number): Cell[] => [
-  TALLYMAN_STATE[i.state],
-  i.report.exitCode,
-  utf8(i.report.stdout),
-  utf8(i.report.stderr),
-  utf8(JSON.stringify(i.report.value ?? null)),
-  dateAndTime(i.receivedAt),
-  Math.max(0, Math.floor((now - i.receivedAt) / 1000)),
-  i.reports % 2 ** 32,
-  i.failures % 2 ** 32,
-  utf8(i.address),
-  utf8(i.container?.name ?? ''),
-  utf8(i.container?.image ?? ''),
-];
+const SERVICE_COLUMNS = Object.values(S);
+const INSTANCE_COLUMNS = Object.values(I);
+/** The same values the AgentX subagent serves, from the same rows (tallyman-view.ts). */
+const serviceCells = (s: ServiceView): Cell[] => {
+  const row = serviceRow(s);
+  return SERVICE_COLUMNS.map((c) => cell(row.value(c)));
+};
+const instanceCells = (i: InstanceView, clock: Clock): Cell[] => {
+  const row = instanceRow(i, clock);
+  return INSTANCE_COLUMNS.map((c) => cell(row.value(c)));
+};
 
 const sameCell = (a: Cell, b: Cell): boolean => (typeof a === 'number' ? a === b : typeof b !== 'number' && a.equals(b));
 
@@ -218,16 +215,16 @@ export class EmbeddedAgent {
     this.services!.replaceAll(services.map((s) => ({ key: s.name, index: [s.name], cells: serviceCells(s) })));
     if (this.rowsChanged || now - this.lastFullSync >= FULL_SYNC_INTERVAL_MS) {
       this.instances!.replaceAll(
-        services.flatMap((s) => [...s.instances.values()].map((i) => ({ key: instanceKey(s.name, i.hostname), index: [s.name, i.hostname], cells: instanceCells(i, now) }))),
+        services.flatMap((s) => [...s.instances.values()].map((i) => ({ key: instanceKey(s.name, i.hostname), index: [s.name, i.hostname], cells: instanceCells(i, this.clock) }))),
       );
       this.rowsChanged = false;
       this.lastFullSync = now;
     } else {
-      for (const [key, i] of this.reported) this.instances!.put(key, [i.service, i.hostname], instanceCells(i, now));
+      for (const [key, i] of this.reported) this.instances!.put(key, [i.service, i.hostname], instanceCells(i, this.clock));
       for (const key of this.changed) {
         const [service = '', hostname = ''] = key.split('\u0000');
         const i = this.registry.service(service)?.instances.get(hostname);
-        if (i) this.instances!.put(key, [service, hostname], instanceCells(i, now));
+        if (i) this.instances!.put(key, [service, hostname], instanceCells(i, this.clock));
       }
     }
     this.reported.clear();

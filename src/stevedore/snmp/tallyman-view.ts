@@ -7,7 +7,8 @@ import { liveScalar, liveTable } from './live-objects.js';
 import { dateAndTime, TALLYMAN_STATE } from './smi-values.js';
 import { instanceColumns as I, scalars, serviceColumns as S, tallymanInstanceEntry, tallymanServiceEntry } from './tallyman-mib.js';
 
-function serviceRow(service: ServiceView): TableRow {
+/** A tallymanServiceTable row; values read live. Shared with the embedded agent. */
+export function serviceRow(service: ServiceView): TableRow {
   return {
     index: stringIndex(service.name),
     value(column: number): Value | undefined {
@@ -32,7 +33,8 @@ function serviceRow(service: ServiceView): TableRow {
   };
 }
 
-function instanceRow(instance: InstanceView, clock: Clock): TableRow {
+/** A tallymanInstanceTable row; values read live. Shared with the embedded agent. */
+export function instanceRow(instance: InstanceView, clock: Clock): TableRow {
   return {
     index: rowIndex(stringIndex(instance.service), stringIndex(instance.hostname)),
     value(column: number): Value | undefined {
