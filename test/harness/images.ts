@@ -190,3 +190,17 @@ function memo(dockerd: Dockerd, name: string, build: () => Promise<string>): Pro
   }
   return tag;
 }
+
+/**
+ * Service DB as a Dockerfile would declare it: tallyman wraps the real check, with no -s (it
+ * finds stevedore on its default gateway, port 8990). The container marks itself healthy at
+ * start (its check passes while /tmp/ok exists), and ends at once on docker stop's SIGTERM
+ * (a shell as PID 1 ignores it otherwise).
+ */
+export async function dbHealthImage(dockerd: Dockerd): Promise<string> {
+  const dockerfile = `FROM ${await tallymanImage(dockerd)}
+HEALTHCHECK --interval=1s --timeout=10s CMD tallyman DB sh -c 'test -f /tmp/ok'
+CMD ["sh", "-c", "touch /tmp/ok; trap 'exit 0' TERM; sleep 100000 & wait"]
+`;
+  return buildImage(dockerd, { name: 'db-health', dockerfile });
+}

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDockerd, type Dockerd } from '../harness/dockerd.js';
 import { freePort } from '../harness/free-port.js';
-import { buildImage, tallymanImage } from '../harness/images.js';
+import { dbHealthImage } from '../harness/images.js';
 import { nms, type Nms } from '../harness/nms.js';
 import { startSnmpd, type Snmpd } from '../harness/snmpd.js';
 import { startStevedore, type RunningStevedore } from '../harness/stevedore.js';
@@ -13,16 +13,6 @@ import { waitFor } from '../harness/wait-for.js';
 // health changes are generous bounds against hangs, not expectations of speed.
 const TIMEOUT = { timeout: 300_000 };
 const CHANGE_MS = 60_000;
-
-/**
- * Service DB as a Dockerfile would declare it: tallyman wraps the real check, with no -s (it
- * finds stevedore on its default gateway, port 8990). The container marks itself healthy at
- * start, and ends at once on docker stop's SIGTERM (a shell as PID 1 ignores it otherwise).
- */
-const DB_DOCKERFILE = (from: string): string => `FROM ${from}
-HEALTHCHECK --interval=1s --timeout=10s CMD tallyman DB sh -c 'test -f /tmp/ok'
-CMD ["sh", "-c", "touch /tmp/ok; trap 'exit 0' TERM; sleep 100000 & wait"]
-`;
 
 describe('real containers report to stevedore, and an NMS sees them through snmpd', TIMEOUT, () => {
   let dir: TempDir;
@@ -55,7 +45,7 @@ describe('real containers report to stevedore, and an NMS sees them through snmp
   before(async () => {
     dir = tempDir('docker-e2e');
     dockerd = await startDockerd();
-    dbImage = await buildImage(dockerd, { name: 'db-health', dockerfile: DB_DOCKERFILE(await tallymanImage(dockerd)) });
+    dbImage = await dbHealthImage(dockerd);
     snmpd = await startSnmpd(dir.path);
     tools = nms(dir);
     const port = await freePort();

@@ -2,19 +2,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDockerd, type Dockerd } from '../harness/dockerd.js';
 import { freePort } from '../harness/free-port.js';
-import { buildImage, tallymanImage } from '../harness/images.js';
+import { dbHealthImage } from '../harness/images.js';
 import { startStevedore, type RunningStevedore } from '../harness/stevedore.js';
 import { tempDir, type TempDir } from '../harness/temp-dir.js';
 import { waitFor } from '../harness/wait-for.js';
 
 const TIMEOUT = { timeout: 300_000 };
 const CHANGE_MS = 60_000;
-
-/** A container of service DB whose check passes while /tmp/ok exists. */
-const DB_DOCKERFILE = (from: string): string => `FROM ${from}
-HEALTHCHECK --interval=1s --timeout=10s CMD tallyman DB sh -c 'test -f /tmp/ok'
-CMD ["sh", "-c", "touch /tmp/ok; trap 'exit 0' TERM; sleep 100000 & wait"]
-`;
 
 interface Instance {
   hostname: string;
@@ -45,7 +39,7 @@ describe('stevedore following Docker (docker-socket, verify-source)', TIMEOUT, (
   before(async () => {
     dir = tempDir('docker-events');
     dockerd = await startDockerd();
-    dbImage = await buildImage(dockerd, { name: 'db-health', dockerfile: DB_DOCKERFILE(await tallymanImage(dockerd)) });
+    dbImage = await dbHealthImage(dockerd);
     const port = await freePort();
     // The default ttl (90 s) and expire (1 h): whatever leaves quickly here leaves by an event.
     // 0.0.0.0:PORT also serves containers on user-defined networks, through their gateways.

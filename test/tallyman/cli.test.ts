@@ -4,6 +4,7 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { TALLYMAN } from '../harness/built.js';
 import { freePort } from '../harness/free-port.js';
+import { processAlive } from '../harness/process-alive.js';
 import { ReportListener } from '../harness/report-listener.js';
 import { runCli, startCli } from '../harness/run-cli.js';
 import { tempDir, type TempDir } from '../harness/temp-dir.js';
@@ -11,14 +12,7 @@ import { waitFor } from '../harness/wait-for.js';
 
 const TIMEOUT = { timeout: 30_000 };
 
-function processGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch {
-    return true;
-  }
-}
+const processGone = (pid: number): boolean => !processAlive(pid);
 
 describe('tallyman, through the built file, reporting to a live listener', TIMEOUT, () => {
   const listener = new ReportListener();

@@ -6,19 +6,12 @@ import pino from 'pino';
 import { supervise } from '../../../src/stevedore/process/supervisor.js';
 import { STEVEDORE } from '../../harness/built.js';
 import { freePort } from '../../harness/free-port.js';
+import { processAlive } from '../../harness/process-alive.js';
 import { runCli } from '../../harness/run-cli.js';
 import { startStevedore } from '../../harness/stevedore.js';
 import { tempDir, type TempDir } from '../../harness/temp-dir.js';
 import { waitFor } from '../../harness/wait-for.js';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('the supervisor', { timeout: 60_000 }, () => {
   let dir: TempDir;
@@ -38,7 +31,7 @@ describe('the supervisor', { timeout: 60_000 }, () => {
         const pid = (health.body as { process: { pid: number } }).process.pid;
         return pid !== worker.pid ? pid : false;
       });
-      assert.ok(alive(restarted));
+      assert.ok(processAlive(restarted));
       const db = (await s.get('/v1/services/DB')).body as { instances: { hostname: string }[] };
       assert.deepEqual(db.instances.map((i) => i.hostname), ['c1']);
       assert.ok(s.logLines().some((l) => /stevedore worker killed by SIGKILL: restarting in \d+ ms/.test(String(l.msg))));
@@ -52,7 +45,7 @@ describe('the supervisor', { timeout: 60_000 }, () => {
     const { process: worker } = (await s.get('/v1/health')).body as { process: { pid: number } };
     s.process.child.kill('SIGKILL');
     await s.process.stop();
-    await waitFor('the orphaned worker to stop', () => !alive(worker.pid), 10_000);
+    await waitFor('the orphaned worker to stop', () => !processAlive(worker.pid), 10_000);
   });
 
   test('a worker that keeps crashing: the supervisor gives up with a clear message', async () => {
@@ -91,7 +84,7 @@ describe('without -F: in the background', { timeout: 60_000 }, () => {
       assert.match(again.stdout.toString(), new RegExp(`already running as pid ${pid}`));
     } finally {
       process.kill(pid, 'SIGTERM');
-      await waitFor('the daemon to stop', () => !alive(pid));
+      await waitFor('the daemon to stop', () => !processAlive(pid));
     }
     assert.equal(existsSync(pidfile), false);
   });
