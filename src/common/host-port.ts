@@ -1,0 +1,64 @@
+/**
+ * HOST:PORT, the one parser and formatter for every address the product reads or prints:
+ * stevedore's listen and snmp-listen, tallyman's --server, AgentX tcp: targets, etcd endpoints.
+ * HOST is an IPv4 address, an IPv6 address (in brackets when a port follows) or a host name.
+ */
+import { isIP } from 'node:net';
+
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+export interface HostPortRules {
+  /** The port when the text has none; without it a missing port is an error. */
+  defaultPort?: number;
+  /** Accept ':PORT' with no host: `host` is then ''. */
+  hostOptional?: boolean;
+}
+
+export type HostPortResult = { ok: true; value: HostPort } | { ok: false; reason: string };
+
+/** RFC 1123 host names (letters, digits, hyphens; dot-separated labels of at most 63). */
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+
+function isHost(text: string): boolean {
+  return isIP(text) === 4 || HOST_NAME.test(text);
+}
+
+/**
+ * Reads HOST:PORT, HOST, [IPV6]:PORT, [IPV6] or a bare IPv6 address (two or more colons, no
+ * brackets, taken as a host). The reason of a failure is a phrase to put after the text quoted.
+ */
+export function parseHostPort(text: string, rules: HostPortRules = {}): HostPortResult {
+  let host: string;
+  let portText: string | null;
+  const bracketed = /^\[([^\]]*)\](?::(.*))?$/.exec(text);
+  if (bracketed) {
+    host = bracketed[1] ?? '';
+    portText = bracketed[2] ?? null;
+    if (isIP(host) !== 6) return { ok: false, reason: `'${host}' is not an IPv6 address` };
+  } else if (text.indexOf(':') !== text.lastIndexOf(':')) {
+    if (isIP(text) !== 6) return { ok: false, reason: 'is not HOST:PORT (IPv6 addresses go in brackets: [::1]:8990)' };
+    host = text;
+    portText = null;
+  } else {
+    const colon = text.lastIndexOf(':');
+    host = colon < 0 ? text : text.slice(0, colon);
+    portText = colon < 0 ? null : text.slice(colon + 1);
+    const hostMissing = host === '' && colon >= 0 && rules.hostOptional === true;
+    if (!hostMissing && !isHost(host)) return { ok: false, reason: 'is not HOST:PORT (IPv6 addresses go in brackets: [::1]:8990)' };
+  }
+  if (portText === null) {
+    if (rules.defaultPort === undefined) return { ok: false, reason: 'has no port (write HOST:PORT)' };
+    return { ok: true, value: { host, port: rules.defaultPort } };
+  }
+  const port = /^[0-9]{1,5}$/.test(portText) ? Number(portText) : 0;
+  if (port < 1 || port > 65535) return { ok: false, reason: 'has a bad port: it must be a number from 1 to 65535' };
+  return { ok: true, value: { host, port } };
+}
+
+/** host:port for messages and URLs, with an IPv6 host in brackets. */
+export function formatHostPort(address: HostPort): string {
+  return address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
+}
