@@ -21,7 +21,7 @@ describe('HOST:PORT', () => {
   });
 
   it('says what is wrong', () => {
-    const reasons = ['10.0.0.1', '10.0.0.1:0', '10.0.0.1:65536', 'a b:1', '::1:8990', '[10.0.0.1]:1', 'host:port'].map((text) => {
+    const reasons = ['10.0.0.1', '10.0.0.1:0', '10.0.0.1:65536', 'a b:1', '10.0.0.1:80:90', '[10.0.0.1]:1', 'host:port'].map((text) => {
       const result = parseHostPort(text);
       assert.equal(result.ok, false, text);
       return result.ok ? '' : result.reason;
