@@ -1,7 +1,7 @@
 // Memory per instance for bench/collector, in its own process (run with --expose-gc):
 // RSS and heap after 10 000 instances with empty output, minus the same with none.
 import { Registry } from '../src/stevedore/registry/registry.js';
-import { systemClock } from '../src/common/clock.js';
+import { systemTime } from '../src/common/time.js';
 import { BENCH_SERVICES } from './collector-server-services.js';
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -12,7 +12,7 @@ const settle = (): NodeJS.MemoryUsage => {
 };
 
 const services = BENCH_SERVICES.map((name) => ({ name, description: '', ttlMs: 90_000, expireMs: 3_600_000, maxInstances: null, declaredAt: { file: 'bench', line: 1, col: 1 } }));
-const registry = new Registry({ services, maxInstances: 10_000, maxOutputBytes: 4096 }, systemClock);
+const registry = new Registry({ services, maxInstances: 10_000, maxOutputBytes: 4096 }, systemTime);
 const N = 10_000;
 const before = settle();
 for (let i = 0; i < N; i++) {

@@ -4,7 +4,7 @@
 import Fastify from 'fastify';
 import pino from 'pino';
 import type { AddressInfo } from 'node:net';
-import { systemClock } from '../src/common/clock.js';
+import { systemTime } from '../src/common/time.js';
 import { buildCollector } from '../src/stevedore/collector/app.js';
 import { listenAll } from '../src/stevedore/collector/listeners.js';
 import { Registry } from '../src/stevedore/registry/registry.js';
@@ -20,12 +20,12 @@ if (kind === 'bare') {
   port = (app.server.address() as AddressInfo).port;
 } else {
   const services = BENCH_SERVICES.map((name) => ({ name, description: '', ttlMs: 90_000, expireMs: 3_600_000, maxInstances: null, declaredAt: { file: 'bench', line: 1, col: 1 } }));
-  const registry = new Registry({ services, maxInstances: 10_000, maxOutputBytes: 4096 }, systemClock);
+  const registry = new Registry({ services, maxInstances: 10_000, maxOutputBytes: 4096 }, systemTime);
   const loopback = { family: 4 as const, address: '127.0.0.0', prefix: 8, text: '127.0.0.0/8' };
   // One source plays 10 000 containers here: the per-source rate limit is lifted for the bench.
   const { app } = buildCollector({
     registry,
-    clock: systemClock,
+    time: systemTime,
     logger: pino({ level: 'warn' }),
     admission: { allow: [loopback], deny: [], token: null },
     rateLimit: { perSecond: 1e9, burst: 1e9 },

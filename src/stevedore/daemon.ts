@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { systemClock } from '../common/clock.js';
+import { systemTime } from '../common/time.js';
 import { VERSION } from '../common/version.js';
 import { buildCollector } from './collector/app.js';
 import { closeAll, formatHostPort, listenAll } from './collector/listeners.js';
@@ -16,15 +16,13 @@ import { readinessFromEnvironment, type Readiness } from './process/readiness.js
 import type { SignalInbox, StopReason } from './process/signal-inbox.js';
 import { supervise } from './process/supervisor.js';
 import { Registry } from './registry/registry.js';
+import { Sweeper } from './registry/sweeper.js';
 import { EngineApi } from './integrations/docker/engine-api.js';
 import { DockerFollower } from './integrations/docker/follower.js';
 import { AgentxService } from './snmp/agentx-service.js';
 import { EmbeddedAgent } from './snmp/embedded-agent.js';
 import { tallymanView } from './snmp/tallyman-view.js';
 import { logStateChange } from './state-log.js';
-
-/** How often stale and expiry deadlines are applied when nothing reads the registry. */
-const SWEEP_INTERVAL_MS = 1000;
 
 function logLevel(options: StevedoreOptions, config: Config): Config['logLevel'] {
   return options.debug ? 'debug' : config.logLevel;
@@ -61,13 +59,13 @@ function restartOnly(before: Config, after: Config): string[] {
  */
 async function serve(options: StevedoreOptions, first: Config, log: Logger, readiness: Readiness, signals: SignalInbox): Promise<number> {
   let config = first;
-  const clock = systemClock;
-  const registry = new Registry(config, clock);
+  const time = systemTime;
+  const registry = new Registry(config, time);
   registry.onChange((change) => logStateChange(log, change));
-  const stateFile = config.stateFile === null ? null : new StateFile(config.stateFile, registry, clock, log);
+  const stateFile = config.stateFile === null ? null : new StateFile(config.stateFile, registry, time, log);
   await stateFile?.load();
 
-  const view = tallymanView(registry, clock);
+  const view = tallymanView(registry, time);
   const startAgentx = (c: Config): AgentxService | null => {
     if (c.agentxSocket === null) return null;
     const service = new AgentxService(c.agentxSocket, c.agentxPingIntervalMs, view, registry, log.child({ component: 'agentx' }));
@@ -77,17 +75,17 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
   let agentx: AgentxService | null = null;
   const startDocker = (c: Config): DockerFollower | null => {
     if (c.dockerSocket === null) return null;
-    const follower = new DockerFollower(new EngineApi(c.dockerSocket), registry, log.child({ component: 'docker' }));
+    const follower = new DockerFollower(new EngineApi(c.dockerSocket), registry, log.child({ component: 'docker' }), time);
     follower.start();
     return follower;
   };
   let docker: DockerFollower | null = null;
-  const embedded = new EmbeddedAgent(registry, clock, log);
+  const embedded = new EmbeddedAgent(registry, time, log);
   const collector = buildCollector({
     registry,
     admission: config,
     logger: log,
-    clock,
+    time,
     health: {
       process: () => ({ pid: process.pid }),
       agentx: () => agentx?.health() ?? { status: { state: 'off' } },
@@ -113,7 +111,8 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
   }
   agentx = startAgentx(config);
   docker = startDocker(config);
-  const sweeper = setInterval(() => registry.sweep(), SWEEP_INTERVAL_MS);
+  const sweeper = new Sweeper(registry, time);
+  sweeper.start();
   stateFile?.start();
   log.info(
     { version: VERSION, listen: config.listen.map(formatHostPort), services: config.services.length, files: config.files },
@@ -170,7 +169,7 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
       await agentx?.close();
       docker?.close();
       embedded.close();
-      clearInterval(sweeper);
+      sweeper.stop();
       const saved = (await stateFile?.stop()) ?? true;
       log.info('stopped');
       resolve(saved ? 0 : 1);

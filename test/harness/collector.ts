@@ -5,7 +5,8 @@ import type { Cidr } from '../../src/stevedore/config/config.js';
 import { buildCollector, type Collector, type CollectorOptions } from '../../src/stevedore/collector/app.js';
 import { Registry, type RegistrySettings } from '../../src/stevedore/registry/registry.js';
 import { serviceConfig } from './config-fixture.js';
-import { FakeClock } from './fake-clock.js';
+import { Sweeper } from '../../src/stevedore/registry/sweeper.js';
+import { FakeTime } from './fake-time.js';
 
 export const cidr = (text: string): Cidr => {
   const [address = '', prefix = ''] = text.split('/');
@@ -17,7 +18,7 @@ export const LOOPBACK_AND_PRIVATE = ['127.0.0.0/8', '::1/128', '10.0.0.0/8', '17
 export interface RunningCollector {
   url: string;
   registry: Registry;
-  clock: FakeClock;
+  time: FakeTime;
   collector: Collector;
   /** The log lines written so far, parsed. */
   logs: Record<string, unknown>[];
@@ -26,15 +27,17 @@ export interface RunningCollector {
   close(): Promise<void>;
 }
 
-/** A collector on a real loopback port, with a fake clock and its log captured. */
+/** A collector on a real loopback port, with fake time (its deadlines swept as it advances) and its log captured. */
 export async function startCollector(
-  options: Partial<Omit<CollectorOptions, 'registry' | 'logger' | 'clock'>> & { registry?: Partial<RegistrySettings>; host?: string } = {},
+  options: Partial<Omit<CollectorOptions, 'registry' | 'logger' | 'time'>> & { registry?: Partial<RegistrySettings>; host?: string } = {},
 ): Promise<RunningCollector> {
-  const clock = new FakeClock();
+  const time = new FakeTime();
   const registry = new Registry(
     { services: [serviceConfig('DB'), serviceConfig('web')], maxInstances: 10_000, maxOutputBytes: 4096, ...options.registry },
-    clock,
+    time,
   );
+  const sweeper = new Sweeper(registry, time);
+  sweeper.start();
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -44,7 +47,7 @@ export async function startCollector(
   });
   const collector = buildCollector({
     registry,
-    clock,
+    time,
     logger: pino({ level: 'info' }, sink),
     admission: options.admission ?? { allow: LOOPBACK_AND_PRIVATE, deny: [], token: null },
     ...(options.bodyLimit !== undefined && { bodyLimit: options.bodyLimit }),
@@ -57,7 +60,7 @@ export async function startCollector(
   return {
     url,
     registry,
-    clock,
+    time,
     collector,
     logs,
     async post(body, headers = {}) {
@@ -73,6 +76,9 @@ export async function startCollector(
       const res = await fetch(`${url}${path}`);
       return { status: res.status, body: await res.json() };
     },
-    close: () => collector.app.close(),
+    close: () => {
+      sweeper.stop();
+      return collector.app.close();
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Clock } from '../../common/clock.js';
+import type { Time } from '../../common/time.js';
 import type { Config } from '../config/config.js';
 import { AccessList, normaliseAddress } from './access-list.js';
 import { RateLimiter, type RateLimit } from './rate-limiter.js';
@@ -18,8 +18,8 @@ export class Admission {
   private tokenDigest: Buffer | null = null;
   private readonly limiter: RateLimiter;
 
-  constructor(settings: AdmissionSettings, rateLimit: RateLimit, clock: Clock) {
-    this.limiter = new RateLimiter(rateLimit, clock);
+  constructor(settings: AdmissionSettings, rateLimit: RateLimit, time: Time) {
+    this.limiter = new RateLimiter(rateLimit, time);
     this.update(settings);
   }
 

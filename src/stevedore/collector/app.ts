@@ -1,5 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
-import type { Clock } from '../../common/clock.js';
+import type { Time } from '../../common/time.js';
 import { REPORT_PATH } from '../../common/report.js';
 import type { RegistryReader, RegistryWriter } from '../registry/registry.js';
 import { Admission, type AdmissionSettings } from './admission.js';
@@ -18,7 +18,7 @@ export interface CollectorOptions {
   registry: RegistryReader & RegistryWriter;
   admission: AdmissionSettings;
   logger: FastifyBaseLogger;
-  clock: Clock;
+  time: Time;
   bodyLimit?: number;
   rateLimit?: RateLimit;
   /** Extra sections of GET /v1/health, by name. */
@@ -60,7 +60,7 @@ function refusalFor(error: FastifyError, bodyLimit: number): Refusal {
  */
 export function buildCollector(options: CollectorOptions): Collector {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const admission = new Admission(options.admission, options.rateLimit ?? DEFAULT_RATE_LIMIT, options.clock);
+  const admission = new Admission(options.admission, options.rateLimit ?? DEFAULT_RATE_LIMIT, options.time);
   const app = Fastify({
     loggerInstance: options.logger,
     // Reports are not logged one by one: state changes are (state-log.ts).
@@ -90,9 +90,9 @@ export function buildCollector(options: CollectorOptions): Collector {
     }
   });
 
-  reportRoute(app, { registry: options.registry, admission, warnings: new OnceAMinute(options.clock), containers: options.containers ?? (() => null) });
+  reportRoute(app, { registry: options.registry, admission, warnings: new OnceAMinute(options.time), containers: options.containers ?? (() => null) });
   servicesRoutes(app, options.registry);
-  healthRoute(app, options.registry, options.clock, options.health ?? {});
+  healthRoute(app, options.registry, options.time, options.health ?? {});
 
   return { app, reconfigure: (settings) => admission.update(settings) };
 }

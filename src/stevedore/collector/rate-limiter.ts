@@ -1,4 +1,4 @@
-import type { Clock } from '../../common/clock.js';
+import type { Time } from '../../common/time.js';
 
 export interface RateLimit {
   /** Sustained reports per second from one source address. */
@@ -17,11 +17,11 @@ const MAX_SOURCES = 100_000;
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
-  constructor(private readonly limit: RateLimit, private readonly clock: Clock) {}
+  constructor(private readonly limit: RateLimit, private readonly time: Time) {}
 
   /** Takes one token for `source`; false when the source is over its rate. */
   take(source: string): boolean {
-    const now = this.clock.now();
+    const now = this.time.monotonic();
     let bucket = this.buckets.get(source);
     if (!bucket) {
       if (this.buckets.size >= MAX_SOURCES) this.forgetIdle();

@@ -1,5 +1,5 @@
 import { open, readFile, rename, unlink } from 'node:fs/promises';
-import type { Clock } from '../../common/clock.js';
+import type { Time, TimerHandle } from '../../common/time.js';
 import type { Logger } from '../logging/logger.js';
 import type { Registry } from '../registry/registry.js';
 import { restoreSnapshot, SnapshotError, takeSnapshot } from '../registry/snapshot.js';
@@ -14,13 +14,13 @@ export const SAVE_INTERVAL_MS = 5000;
  */
 export class StateFile {
   private savedGeneration = -1;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: TimerHandle | null = null;
   private saves: Promise<boolean> = Promise.resolve(true);
 
   constructor(
     readonly path: string,
     private readonly registry: Registry,
-    private readonly clock: Clock,
+    private readonly time: Time,
     private readonly log: Logger,
   ) {}
 
@@ -49,13 +49,13 @@ export class StateFile {
 
   /** Saves every interval while something changed. */
   start(): void {
-    this.timer = setInterval(() => void this.save(), SAVE_INTERVAL_MS);
-    this.timer.unref();
+    this.timer = this.time.setInterval(() => void this.save(), SAVE_INTERVAL_MS);
   }
 
   /** Stops the timer and writes what is not written yet; false when that write failed. */
   async stop(): Promise<boolean> {
-    clearInterval(this.timer);
+    if (this.timer !== null) this.time.clearInterval(this.timer);
+    this.timer = null;
     return this.save();
   }
 
@@ -83,7 +83,7 @@ export class StateFile {
   private async write(generation: number): Promise<boolean> {
     const temporary = `${this.path}.tmp-${process.pid}`;
     try {
-      const json = JSON.stringify(takeSnapshot(this.registry, this.clock.now()));
+      const json = JSON.stringify(takeSnapshot(this.registry, this.time.wall()));
       const handle = await open(temporary, 'w', 0o640);
       try {
         await handle.writeFile(json);
@@ -102,7 +102,7 @@ export class StateFile {
   }
 
   private async setAside(reason: string): Promise<void> {
-    const aside = `${this.path}.unusable-${new Date(this.clock.now()).toISOString().replace(/[:.]/g, '-')}`;
+    const aside = `${this.path}.unusable-${new Date(this.time.wall()).toISOString().replace(/[:.]/g, '-')}`;
     try {
       await rename(this.path, aside);
       this.log.error({ stateFile: this.path, movedTo: aside, reason }, `state file ${this.path} cannot be used (${reason}): moved to ${aside}; starting empty`);

@@ -25,7 +25,10 @@ export interface ContainerRef {
   ports: string[];
 }
 
-/** One container's health, as every output reads it. Times are milliseconds since the epoch. */
+/**
+ * One container's health, as every output reads it. receivedAt and stateSince are wall times
+ * (milliseconds since the epoch), for display; ages are measured on receivedMonotonic.
+ */
 export interface InstanceView {
   readonly service: string;
   readonly hostname: string;
@@ -33,6 +36,8 @@ export interface InstanceView {
   /** The source address of the last report. */
   readonly address: string;
   readonly receivedAt: number;
+  /** When the last report arrived on the monotonic clock (Time.monotonic). */
+  readonly receivedMonotonic: number;
   readonly reports: number;
   readonly failures: number;
   readonly consecutiveFailures: number;
@@ -47,15 +52,21 @@ export interface ServiceView {
   readonly description: string;
   readonly state: ServiceState;
   readonly stateSince: number;
-  /** When the last report for any of its instances arrived; null if never. */
+  /** When the last report for any of its instances arrived (wall time); null if never. */
   readonly lastReport: number | null;
   readonly counts: Readonly<StateCounts>;
   /** Its instances, in the order they first reported. */
   readonly instances: ReadonlyMap<string, InstanceView>;
 }
 
+/** An instance as a state file holds it: wall times only. */
+export type SavedInstance = Omit<InstanceView, 'receivedMonotonic'>;
+
 export interface RegistryStats {
+  /** Wall time, for display. */
   startedAt: number;
+  /** Monotonic, for the uptime. */
+  startedMonotonic: number;
   reportsAccepted: number;
   reportsRejected: number;
   services: number;

@@ -1,9 +1,9 @@
-import type { Clock } from '../../common/clock.js';
 import type { Report } from '../../common/report.js';
+import { wallAt, type Time } from '../../common/time.js';
 import { truncateUtf8 } from '../../common/utf8.js';
 import type { Config, ServiceConfig } from '../config/config.js';
 import type { RemovalCause, StateChange, StateChangeListener } from './events.js';
-import type { ContainerRef, InstanceView, KeptReport, RegistryStats, ServiceView } from './records.js';
+import type { ContainerRef, InstanceView, KeptReport, RegistryStats, SavedInstance, ServiceView } from './records.js';
 import { serviceState, verdict, type InstanceState, type ServiceState, type StateCounts } from './states.js';
 
 /** What the registry takes from the configuration; a reload passes a new one. */
@@ -17,11 +17,14 @@ interface InstanceRecord extends InstanceView {
   report: KeptReport;
   address: string;
   receivedAt: number;
+  receivedMonotonic: number;
   reports: number;
   failures: number;
   consecutiveFailures: number;
   state: InstanceState;
   stateSince: number;
+  /** stateSince on the monotonic clock: expiry counts from it. */
+  stateSinceMonotonic: number;
   container: ContainerRef | null;
 }
 
@@ -64,10 +67,12 @@ export interface RegistryWriter {
 }
 
 /**
- * The one source of truth: services, their instances, states and counters. Time comes from the
- * injected clock; every read first applies the deadlines that have passed, so a read is right
- * at any moment without a timer. The daemon also sweeps on a timer so that stale and expiry
- * events are emitted when they happen, not only at the next read.
+ * The one source of truth: services, their instances, states and counters. Deadlines (ttl,
+ * expire) run on the injected Time's monotonic clock, so a step of the system clock changes no
+ * state; wall time is kept only for the times shown (receivedAt, stateSince, lastReport).
+ * Every read first applies the deadlines that have passed, so a read is right at any moment
+ * without a timer; the Sweeper also applies them on a timer, so that stale and expiry events
+ * are emitted when they happen, not only at the next read.
  */
 export class Registry implements RegistryReader, RegistryWriter {
   private readonly byName = new Map<string, ServiceRecord>();
@@ -79,14 +84,16 @@ export class Registry implements RegistryReader, RegistryWriter {
   private reportsAccepted = 0;
   private reportsRejected = 0;
   private readonly startedAt: number;
+  private readonly startedMonotonic: number;
   /** No deadline falls before this: a sweep before it has nothing to do. */
   private nextDue = 0;
   /** Grows with every change to what a state file would hold. */
   private changes = 0;
 
-  constructor(settings: RegistrySettings, private readonly clock: Clock) {
+  constructor(settings: RegistrySettings, private readonly time: Time) {
     this.settings = settings;
-    this.startedAt = clock.now();
+    this.startedAt = time.wall();
+    this.startedMonotonic = time.monotonic();
     this.reconfigure(settings);
   }
 
@@ -114,6 +121,7 @@ export class Registry implements RegistryReader, RegistryWriter {
     this.sweep();
     return {
       startedAt: this.startedAt,
+      startedMonotonic: this.startedMonotonic,
       reportsAccepted: this.reportsAccepted,
       reportsRejected: this.reportsRejected,
       services: this.ordered.length,
@@ -132,7 +140,8 @@ export class Registry implements RegistryReader, RegistryWriter {
   }
 
   accept(report: Report, address: string, container: ContainerRef | null = null): AcceptOutcome {
-    const now = this.clock.now();
+    const now = this.time.monotonic();
+    const wall = this.time.wall();
     this.sweepAt(now);
     const service = this.byName.get(report.service);
     if (!service) {
@@ -152,22 +161,25 @@ export class Registry implements RegistryReader, RegistryWriter {
         hostname: report.hostname,
         report: this.keep(report),
         address,
-        receivedAt: now,
+        receivedAt: wall,
+        receivedMonotonic: now,
         reports: 0,
         failures: 0,
         consecutiveFailures: 0,
         state: verdict(report.exitCode, report.timedOut === true),
-        stateSince: now,
+        stateSince: wall,
+        stateSinceMonotonic: now,
         container,
       };
       service.instances.set(report.hostname, instance);
       service.counts[instance.state]++;
       this.instanceCount++;
-      this.emit({ kind: 'instance', service: service.name, hostname: instance.hostname, from: null, to: instance.state, at: now, exitCode: report.exitCode });
+      this.emit({ kind: 'instance', service: service.name, hostname: instance.hostname, from: null, to: instance.state, at: wall, exitCode: report.exitCode });
     } else {
       instance.report = this.keep(report);
       instance.address = address;
-      instance.receivedAt = now;
+      instance.receivedAt = wall;
+      instance.receivedMonotonic = now;
       if (container) instance.container = container;
       this.setInstanceState(service, instance, verdict(report.exitCode, report.timedOut === true), now);
     }
@@ -178,7 +190,7 @@ export class Registry implements RegistryReader, RegistryWriter {
     } else {
       instance.consecutiveFailures = 0;
     }
-    service.lastReport = now;
+    service.lastReport = wall;
     this.reportsAccepted++;
     this.changes++;
     this.updateServiceState(service, now);
@@ -188,14 +200,15 @@ export class Registry implements RegistryReader, RegistryWriter {
   }
 
   reconfigure(settings: RegistrySettings): void {
-    const now = this.clock.now();
+    const now = this.time.monotonic();
+    const wall = this.time.wall();
     this.settings = settings;
     const declared = new Set(settings.services.map((s) => s.name));
     for (const [name, service] of this.byName) {
       if (declared.has(name)) continue;
       this.byName.delete(name);
       this.instanceCount -= service.instances.size;
-      this.emit({ kind: 'service', service: name, from: service.state, to: null, at: now });
+      this.emit({ kind: 'service', service: name, from: service.state, to: null, at: wall });
     }
     this.ordered = settings.services.map((config) => {
       const kept = this.byName.get(config.name);
@@ -209,13 +222,13 @@ export class Registry implements RegistryReader, RegistryWriter {
         name: config.name,
         description: config.description,
         state: 'unknown',
-        stateSince: now,
+        stateSince: wall,
         lastReport: null,
         counts: { ok: 0, failing: 0, stale: 0 },
         instances: new Map(),
       };
       this.byName.set(config.name, added);
-      this.emit({ kind: 'service', service: config.name, from: null, to: 'unknown', at: now });
+      this.emit({ kind: 'service', service: config.name, from: null, to: 'unknown', at: wall });
       return added;
     });
     // ttl and expire may have changed: look at every deadline again.
@@ -224,23 +237,23 @@ export class Registry implements RegistryReader, RegistryWriter {
   }
 
   sweep(): void {
-    this.sweepAt(this.clock.now());
+    this.sweepAt(this.time.monotonic());
   }
 
   containerDied(containerId: string): void {
-    const now = this.clock.now();
+    const now = this.time.monotonic();
     this.sweepAt(now);
     this.forContainer(containerId, (service, instance) => this.setInstanceState(service, instance, 'stale', now));
   }
 
   containerRemoved(containerId: string): void {
-    const now = this.clock.now();
+    const now = this.time.monotonic();
     this.sweepAt(now);
     this.forContainer(containerId, (service, instance) => this.remove(service, instance, now, 'container destroyed'));
   }
 
   reconcileContainers(existing: ReadonlyMap<string, { running: boolean }>): void {
-    const now = this.clock.now();
+    const now = this.time.monotonic();
     this.sweepAt(now);
     for (const service of this.ordered) {
       for (const instance of [...service.instances.values()]) {
@@ -261,7 +274,7 @@ export class Registry implements RegistryReader, RegistryWriter {
         change(service, instance);
         changed = true;
       }
-      if (changed) this.updateServiceState(service, this.clock.now());
+      if (changed) this.updateServiceState(service, this.time.monotonic());
     }
   }
 
@@ -269,14 +282,29 @@ export class Registry implements RegistryReader, RegistryWriter {
     service.instances.delete(instance.hostname);
     service.counts[instance.state]--;
     this.instanceCount--;
-    this.emit({ kind: 'instance', service: service.name, hostname: instance.hostname, from: instance.state, to: null, at, exitCode: instance.report.exitCode, cause });
+    this.emit({ kind: 'instance', service: service.name, hostname: instance.hostname, from: instance.state, to: null, at: wallAt(this.time, at), exitCode: instance.report.exitCode, cause });
   }
 
-  /** Restores instances read from a state file (see state-file.ts); services must be declared. */
-  restoreInstance(saved: InstanceView): boolean {
+  /**
+   * Restores an instance read from a state file (see persistence/). Its times are wall times
+   * (the file outlives reboots); each is placed on the monotonic clock at the same distance from
+   * now, and one in the future is taken as now: a file cannot keep an instance ok past its ttl.
+   * The service must be declared and the instance not there yet.
+   */
+  restoreInstance(saved: SavedInstance): boolean {
     const service = this.byName.get(saved.service);
     if (!service || service.instances.has(saved.hostname)) return false;
-    const instance: InstanceRecord = { ...saved, report: { ...saved.report }, container: saved.container ?? null };
+    const receivedAt = this.onMonotonic(saved.receivedAt);
+    const stateSince = this.onMonotonic(saved.stateSince);
+    const instance: InstanceRecord = {
+      ...saved,
+      report: { ...saved.report },
+      container: saved.container ?? null,
+      receivedAt: receivedAt.wall,
+      receivedMonotonic: receivedAt.monotonic,
+      stateSince: stateSince.wall,
+      stateSinceMonotonic: stateSince.monotonic,
+    };
     service.instances.set(instance.hostname, instance);
     service.counts[instance.state]++;
     service.lastReport = Math.max(service.lastReport ?? 0, instance.receivedAt);
@@ -286,17 +314,24 @@ export class Registry implements RegistryReader, RegistryWriter {
 
   /** After restoring: service states follow their instances; saved times are kept where true. */
   restoreServices(saved: ReadonlyMap<string, { state: ServiceState; stateSince: number }>, counters: { reportsAccepted: number; reportsRejected: number }): void {
-    const now = this.clock.now();
+    const now = this.time.monotonic();
     for (const service of this.ordered) {
       const state = serviceState(service.counts);
       const before = saved.get(service.name);
       service.state = state;
-      service.stateSince = before?.state === state ? before.stateSince : now;
+      service.stateSince = before?.state === state ? this.onMonotonic(before.stateSince).wall : this.time.wall();
     }
     this.reportsAccepted = Math.max(this.reportsAccepted, counters.reportsAccepted);
     this.reportsRejected = Math.max(this.reportsRejected, counters.reportsRejected);
     this.nextDue = 0;
     this.sweepAt(now);
+  }
+
+  /** A saved wall time, no later than now, and the monotonic instant as far from now. */
+  private onMonotonic(wall: number): { wall: number; monotonic: number } {
+    const nowWall = this.time.wall();
+    const at = Math.min(wall, nowWall);
+    return { wall: at, monotonic: this.time.monotonic() - (nowWall - at) };
   }
 
   private sweepAt(now: number): void {
@@ -306,14 +341,14 @@ export class Registry implements RegistryReader, RegistryWriter {
       const { ttlMs, expireMs } = service.config;
       let changed = false;
       for (const instance of service.instances.values()) {
-        const staleAt = instance.receivedAt + ttlMs;
+        const staleAt = instance.receivedMonotonic + ttlMs;
         if (instance.state !== 'stale' && now >= staleAt) {
           this.setInstanceState(service, instance, 'stale', staleAt);
           changed = true;
         }
         if (instance.state === 'stale') {
           // An instance restored stale, or made stale by a shorter ttl, expires from when it went stale.
-          const expireAt = Math.max(instance.stateSince, staleAt) + expireMs;
+          const expireAt = Math.max(instance.stateSinceMonotonic, staleAt) + expireMs;
           if (now >= expireAt) {
             this.remove(service, instance, expireAt, 'expired');
             changed = true;
@@ -335,8 +370,9 @@ export class Registry implements RegistryReader, RegistryWriter {
     service.counts[from]--;
     service.counts[to]++;
     instance.state = to;
-    instance.stateSince = at;
-    this.emit({ kind: 'instance', service: service.name, hostname: instance.hostname, from, to, at, exitCode: instance.report.exitCode });
+    instance.stateSince = wallAt(this.time, at);
+    instance.stateSinceMonotonic = at;
+    this.emit({ kind: 'instance', service: service.name, hostname: instance.hostname, from, to, at: instance.stateSince, exitCode: instance.report.exitCode });
   }
 
   private updateServiceState(service: ServiceRecord, at: number): void {
@@ -344,8 +380,8 @@ export class Registry implements RegistryReader, RegistryWriter {
     if (to === service.state) return;
     const from = service.state;
     service.state = to;
-    service.stateSince = at;
-    this.emit({ kind: 'service', service: service.name, from, to, at });
+    service.stateSince = wallAt(this.time, at);
+    this.emit({ kind: 'service', service: service.name, from, to, at: service.stateSince });
   }
 
   private capReached(service: ServiceRecord): string | null {

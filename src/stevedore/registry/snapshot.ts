@@ -1,4 +1,4 @@
-import type { ContainerRef, KeptReport, InstanceView } from './records.js';
+import type { ContainerRef, KeptReport, SavedInstance } from './records.js';
 import type { Registry, RegistryReader } from './registry.js';
 import type { InstanceState, ServiceState } from './states.js';
 
@@ -154,7 +154,7 @@ export function restoreSnapshot(registry: Registry, textContent: string): { inst
   if (top.format !== 'stevedore-state') fail('state file', "not a stevedore state file (no format 'stevedore-state')");
   if (top.version !== 1) fail('state file', `version ${String(top.version)} is not one this stevedore reads (1)`);
   if (!Array.isArray(top.services)) fail('services', 'not a list');
-  const instances: InstanceView[] = [];
+  const instances: SavedInstance[] = [];
   const services = new Map<string, { state: ServiceState; stateSince: number }>();
   top.services.forEach((value: unknown, s: number) => {
     const service = object(value, `services[${s}]`);

@@ -1,6 +1,6 @@
 import { createSocket, type Socket, type SocketType } from 'node:dgram';
 import snmp from 'net-snmp';
-import type { Clock } from '../../common/clock.js';
+import type { Time } from '../../common/time.js';
 import { VERSION } from '../../common/version.js';
 import type { HostPort } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
@@ -54,8 +54,8 @@ const serviceCells = (s: ServiceView): Cell[] => {
   const row = serviceRow(s);
   return SERVICE_COLUMNS.map((c) => cell(row.value(c)));
 };
-const instanceCells = (i: InstanceView, clock: Clock): Cell[] => {
-  const row = instanceRow(i, clock);
+const instanceCells = (i: InstanceView, time: Time): Cell[] => {
+  const row = instanceRow(i, time);
   return INSTANCE_COLUMNS.map((c) => cell(row.value(c)));
 };
 
@@ -130,7 +130,7 @@ export class EmbeddedAgent {
 
   constructor(
     private readonly registry: RegistryReader & { sweep(): void },
-    private readonly clock: Clock,
+    private readonly time: Time,
     private readonly log: Logger,
   ) {}
 
@@ -203,10 +203,10 @@ export class EmbeddedAgent {
   private sync(): void {
     const mib = this.mib!;
     this.registry.sweep();
-    const now = this.clock.now();
+    const now = this.time.monotonic();
     const stats = this.registry.stats();
     mib.setScalarValue('tallymanVersion', utf8(VERSION));
-    mib.setScalarValue('tallymanUptime', Math.floor((now - stats.startedAt) / 10) % 2 ** 32);
+    mib.setScalarValue('tallymanUptime', Math.floor((now - stats.startedMonotonic) / 10) % 2 ** 32);
     mib.setScalarValue('tallymanReportsAccepted', stats.reportsAccepted % 2 ** 32);
     mib.setScalarValue('tallymanReportsRejected', stats.reportsRejected % 2 ** 32);
     mib.setScalarValue('tallymanServiceCount', stats.services);
@@ -215,16 +215,16 @@ export class EmbeddedAgent {
     this.services!.replaceAll(services.map((s) => ({ key: s.name, index: [s.name], cells: serviceCells(s) })));
     if (this.rowsChanged || now - this.lastFullSync >= FULL_SYNC_INTERVAL_MS) {
       this.instances!.replaceAll(
-        services.flatMap((s) => [...s.instances.values()].map((i) => ({ key: instanceKey(s.name, i.hostname), index: [s.name, i.hostname], cells: instanceCells(i, this.clock) }))),
+        services.flatMap((s) => [...s.instances.values()].map((i) => ({ key: instanceKey(s.name, i.hostname), index: [s.name, i.hostname], cells: instanceCells(i, this.time) }))),
       );
       this.rowsChanged = false;
       this.lastFullSync = now;
     } else {
-      for (const [key, i] of this.reported) this.instances!.put(key, [i.service, i.hostname], instanceCells(i, this.clock));
+      for (const [key, i] of this.reported) this.instances!.put(key, [i.service, i.hostname], instanceCells(i, this.time));
       for (const key of this.changed) {
         const [service = '', hostname = ''] = key.split('\u0000');
         const i = this.registry.service(service)?.instances.get(hostname);
-        if (i) this.instances!.put(key, [service, hostname], instanceCells(i, this.clock));
+        if (i) this.instances!.put(key, [service, hostname], instanceCells(i, this.time));
       }
     }
     this.reported.clear();

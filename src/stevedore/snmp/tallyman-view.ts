@@ -1,5 +1,5 @@
 import { counter32, gauge32, integer32, MibView, octetString, rowIndex, stringIndex, timeTicks, type TableRow, type Value } from '../../agentx/index.js';
-import type { Clock } from '../../common/clock.js';
+import type { Time } from '../../common/time.js';
 import { VERSION } from '../../common/version.js';
 import type { InstanceView, ServiceView } from '../registry/records.js';
 import type { RegistryReader } from '../registry/registry.js';
@@ -34,7 +34,7 @@ export function serviceRow(service: ServiceView): TableRow {
 }
 
 /** A tallymanInstanceTable row; values read live. Shared with the embedded agent. */
-export function instanceRow(instance: InstanceView, clock: Clock): TableRow {
+export function instanceRow(instance: InstanceView, time: Time): TableRow {
   return {
     index: rowIndex(stringIndex(instance.service), stringIndex(instance.hostname)),
     value(column: number): Value | undefined {
@@ -52,7 +52,7 @@ export function instanceRow(instance: InstanceView, clock: Clock): TableRow {
         case I.tallymanInstanceLastReport:
           return octetString(dateAndTime(instance.receivedAt));
         case I.tallymanInstanceAge:
-          return gauge32(Math.max(0, Math.floor((clock.now() - instance.receivedAt) / 1000)));
+          return gauge32(Math.max(0, Math.floor((time.monotonic() - instance.receivedMonotonic) / 1000)));
         case I.tallymanInstanceReports:
           return counter32(instance.reports);
         case I.tallymanInstanceFailures:
@@ -75,14 +75,14 @@ export function instanceRow(instance: InstanceView, clock: Clock): TableRow {
  * next request after one appears or vanishes). Every read first applies the registry's passed
  * deadlines, so a stale instance reads stale without a new report.
  */
-export function tallymanView(registry: RegistryReader & { sweep(): void }, clock: Clock): MibView {
+export function tallymanView(registry: RegistryReader & { sweep(): void }, time: Time): MibView {
   const sweep = (): void => registry.sweep();
   const stats = () => registry.stats();
   const services = liveTable(tallymanServiceEntry, Object.values(S), () => registry.services().map(serviceRow), sweep);
   const instances = liveTable(
     tallymanInstanceEntry,
     Object.values(I),
-    () => registry.services().flatMap((s) => [...s.instances.values()].map((i) => instanceRow(i, clock))),
+    () => registry.services().flatMap((s) => [...s.instances.values()].map((i) => instanceRow(i, time))),
     sweep,
   );
   registry.onChange((change) => {
@@ -92,7 +92,7 @@ export function tallymanView(registry: RegistryReader & { sweep(): void }, clock
   });
   return MibView.of([
     liveScalar(scalars.tallymanVersion, () => octetString(VERSION), sweep),
-    liveScalar(scalars.tallymanUptime, () => timeTicks((clock.now() - stats().startedAt) / 10), sweep),
+    liveScalar(scalars.tallymanUptime, () => timeTicks((time.monotonic() - stats().startedMonotonic) / 10), sweep),
     liveScalar(scalars.tallymanReportsAccepted, () => counter32(stats().reportsAccepted), sweep),
     liveScalar(scalars.tallymanReportsRejected, () => counter32(stats().reportsRejected), sweep),
     liveScalar(scalars.tallymanServiceCount, () => gauge32(stats().services), sweep),

@@ -7,7 +7,7 @@ describe('the JSON API over real HTTP', { timeout: 30_000 }, () => {
   before(async () => {
     c = await startCollector({ health: { agentx: () => ({ state: 'ready' }) } });
     await c.post({ service: 'DB', hostname: 'c1', exitCode: 0, stdout: 'alive\n', value: { lag: 1 } });
-    c.clock.advance(1000);
+    c.time.advance(1000);
     await c.post({ service: 'DB', hostname: 'c2', exitCode: 1, stderr: 'refused\n' });
   });
   after(() => c.close());
@@ -18,7 +18,7 @@ describe('the JSON API over real HTTP', { timeout: 30_000 }, () => {
     const services = r.body as Record<string, unknown>[];
     assert.deepEqual(services.map((s) => [s.name, s.state]), [['DB', 'degraded'], ['web', 'unknown']]);
     assert.deepEqual(services[0]!.counts, { instances: 2, ok: 1, failing: 1, stale: 0 });
-    assert.equal(services[0]!.lastReport, new Date(c.clock.now()).toISOString());
+    assert.equal(services[0]!.lastReport, new Date(c.time.wall()).toISOString());
     assert.equal(services[1]!.lastReport, null);
     assert.deepEqual(Object.keys(services[0]!).sort(), ['counts', 'description', 'lastReport', 'name', 'state', 'stateSince']);
   });
@@ -37,7 +37,7 @@ describe('the JSON API over real HTTP', { timeout: 30_000 }, () => {
   });
 
   test('stale shows without a new report', async () => {
-    c.clock.advance(91_000);
+    c.time.advance(91_000);
     const r = await c.get('/v1/services/DB');
     const states = (r.body as { state: string; instances: { state: string }[] });
     assert.equal(states.state, 'stale');

@@ -75,7 +75,7 @@ describe('POST /v1/report over real HTTP', { timeout: 30_000 }, () => {
     }
     const warned = () => c.logs.slice(before).filter((l) => String(l.msg).includes("undeclared service 'ghost'")).length;
     assert.equal(warned(), 1);
-    c.clock.advance(61_000);
+    c.time.advance(61_000);
     await c.post({ ...ok, service: 'ghost' });
     assert.equal(warned(), 2);
   });
@@ -182,8 +182,20 @@ describe('who may report', { timeout: 30_000 }, () => {
       const limited = await c.post(ok);
       assert.equal(limited.body?.code, 'RATE_LIMITED');
       assert.equal(limited.headers.get('retry-after'), '1');
-      c.clock.advance(1000);
+      c.time.advance(1000);
       assert.equal((await c.post(ok)).status, 204);
+    } finally {
+      await c.close();
+    }
+  });
+
+  test('a system clock stepped back an hour refuses no source: the rate follows the monotonic clock', async () => {
+    const c = await startCollector({ rateLimit: { perSecond: 1, burst: 2 } });
+    try {
+      assert.equal((await c.post(ok)).status, 204);
+      c.time.stepWall(-3_600_000);
+      c.time.advance(1000);
+      assert.deepEqual([(await c.post(ok)).status, (await c.post(ok)).status], [204, 204]);
     } finally {
       await c.close();
     }

@@ -6,25 +6,35 @@ import { EngineApi } from '../../../src/stevedore/integrations/docker/engine-api
 import { DockerFollower } from '../../../src/stevedore/integrations/docker/follower.js';
 import { Registry } from '../../../src/stevedore/registry/registry.js';
 import { serviceConfig } from '../../harness/config-fixture.js';
-import { FakeClock } from '../../harness/fake-clock.js';
+import { FakeTime } from '../../harness/fake-time.js';
 import { tempDir, type TempDir } from '../../harness/temp-dir.js';
 import { waitFor } from '../../harness/wait-for.js';
+
+/** A gate the test opens: answers wait for it, and nothing sleeps. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open = (): void => {};
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
 
 // A stand-in for the Engine API over a unix socket (a unit test of the follower's ordering:
 // the real dockerd is in test/integration/docker-events.test.ts). Answers can be held back.
 class FakeEngine {
   containers = new Map<string, { ip: string }>();
-  listDelayMs = 0;
-  inspectDelayMs = 0;
+  /** While set, container lists (inspections) are answered only once it opens. */
+  holdLists: Promise<void> | null = null;
+  holdInspections: Promise<void> | null = null;
   /** Called when a container list has been asked for (its answer is fixed from then on). */
   onList: () => void = () => {};
+  /** Called when a container is inspected. */
+  onInspect: () => void = () => {};
   private events: ServerResponse | undefined;
   readonly server: Server;
 
   constructor() {
     this.server = createServer((req, res) => {
       const url = req.url ?? '';
-      const later = (ms: number, answer: () => void) => setTimeout(answer, ms);
+      const later = (held: Promise<void> | null, answer: () => void) => void (held ?? Promise.resolve()).then(answer);
       if (url.startsWith('/v1.41/events')) {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.flushHeaders();
@@ -32,10 +42,11 @@ class FakeEngine {
       } else if (url.startsWith('/v1.41/containers/json')) {
         const ids = [...this.containers.keys()];
         this.onList();
-        later(this.listDelayMs, () => res.end(JSON.stringify(ids.map((Id) => ({ Id })))));
+        later(this.holdLists, () => res.end(JSON.stringify(ids.map((Id) => ({ Id })))));
       } else {
         const id = decodeURIComponent(/\/containers\/([^/]+)\/json/.exec(url)?.[1] ?? '');
-        later(this.inspectDelayMs, () => {
+        this.onInspect();
+        later(this.holdInspections, () => {
           const c = [...this.containers.entries()].find(([k]) => k.startsWith(id));
           if (!c) return res.writeHead(404).end('{}');
           res.end(JSON.stringify({ Id: c[0], Name: `/${c[0].slice(0, 4)}`, Config: { Hostname: c[0].slice(0, 12), Image: 'img' }, State: { Running: true }, HostConfig: { NetworkMode: 'bridge' }, NetworkSettings: { Networks: { bridge: { IPAddress: c[1].ip } } } }));
@@ -70,14 +81,16 @@ describe('the Docker follower keeps order when dockerd answers slowly', { timeou
   });
 
   const setUp = () => {
-    const registry = new Registry({ services: [serviceConfig('DB')], maxInstances: 100, maxOutputBytes: 4096 }, new FakeClock());
-    const follower = new DockerFollower(new EngineApi(socket), registry, pino({ level: 'silent' }), () => 50);
+    const time = new FakeTime();
+    const registry = new Registry({ services: [serviceConfig('DB')], maxInstances: 100, maxOutputBytes: 4096 }, time);
+    const follower = new DockerFollower(new EngineApi(socket), registry, pino({ level: 'silent' }), time, () => 50);
     return { registry, follower };
   };
 
   test('a container that starts and reports during a reconcile is not removed by it', async () => {
     engine.containers.clear();
-    engine.listDelayMs = 500;
+    const list = gate();
+    engine.holdLists = list.opened;
     const { registry, follower } = setUp();
     try {
       const listed = new Promise<void>((resolve) => (engine.onList = resolve));
@@ -87,30 +100,42 @@ describe('the Docker follower keeps order when dockerd answers slowly', { timeou
       engine.containers.set(ID_A, { ip: '172.17.0.2' });
       const match = await follower.match(ID_A.slice(0, 12), '172.17.0.2');
       registry.accept({ service: 'DB', hostname: ID_A.slice(0, 12), exitCode: 0 }, '172.17.0.2', match.container);
+      list.open();
       await waitFor('the follower following', () => follower.health().state === 'following');
       assert.equal(registry.service('DB')!.instances.size, 1);
     } finally {
       follower.close();
-      engine.listDelayMs = 0;
+      engine.holdLists = null;
     }
   });
 
   test('a container destroyed while it is being looked up leaves no ghost', async () => {
     engine.containers.clear();
-    const { follower } = setUp();
+    const { registry, follower } = setUp();
     try {
       follower.start();
       await waitFor('the follower following', () => follower.health().state === 'following');
       engine.containers.set(ID_B, { ip: '172.17.0.3' });
-      engine.inspectDelayMs = 300;
+      // An instance of that container, so that the registry tells when the destroy reached it.
+      const ref = { id: ID_B, name: 'bbbb', image: 'img', ipAddresses: ['172.17.0.3'], ports: [] };
+      registry.accept({ service: 'DB', hostname: 'b-earlier', exitCode: 0 }, '172.17.0.3', ref);
+      const removed = new Promise<void>((resolve) => registry.onChange((c) => c.kind === 'instance' && c.to === null && resolve()));
+      const inspection = gate();
+      engine.holdInspections = inspection.opened;
+      const asked = new Promise<void>((resolve) => (engine.onInspect = resolve));
       const looking = follower.match(ID_B.slice(0, 12), '172.17.0.3');
-      setTimeout(() => engine.event('destroy', ID_B), 100);
+      // The destroy event reaches the follower while the inspection's answer is held back.
+      await asked;
+      engine.event('destroy', ID_B);
+      await removed;
+      inspection.open();
       const match = await looking;
       assert.equal(match.container, null);
       assert.equal(follower.health().containers, 0);
     } finally {
       follower.close();
-      engine.inspectDelayMs = 0;
+      engine.holdInspections = null;
+      engine.onInspect = () => {};
     }
   });
 });

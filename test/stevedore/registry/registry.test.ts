@@ -6,7 +6,7 @@ import { Registry } from '../../../src/stevedore/registry/registry.js';
 import { serviceState } from '../../../src/stevedore/registry/states.js';
 import { restoreSnapshot, SnapshotError, takeSnapshot } from '../../../src/stevedore/registry/snapshot.js';
 import { serviceConfig } from '../../harness/config-fixture.js';
-import { FakeClock } from '../../harness/fake-clock.js';
+import { FakeTime } from '../../harness/fake-time.js';
 
 const SECOND = 1000;
 const report = (hostname: string, exitCode = 0, more: Partial<Report> = {}): Report => ({ service: 'DB', hostname, exitCode, ...more });
@@ -25,15 +25,15 @@ describe('service state from instance states', () => {
 });
 
 describe('registry', () => {
-  let clock: FakeClock;
+  let time: FakeTime;
   let registry: Registry;
   let changes: StateChange[];
 
   beforeEach(() => {
-    clock = new FakeClock();
+    time = new FakeTime();
     registry = new Registry(
       { services: [serviceConfig('DB', { ttlMs: 90 * SECOND, expireMs: 3600 * SECOND }), serviceConfig('web', { maxInstances: 1 })], maxInstances: 3, maxOutputBytes: 8 },
-      clock,
+      time,
     );
     changes = [];
     registry.onChange((c) => changes.push(c));
@@ -82,50 +82,50 @@ describe('registry', () => {
   test('stateSince moves only when the state changes', () => {
     registry.accept(report('c1'), 'a');
     const since = registry.service('DB')!.instances.get('c1')!.stateSince;
-    clock.advance(10 * SECOND);
+    time.advance(10 * SECOND);
     registry.accept(report('c1'), 'a');
     assert.equal(registry.service('DB')!.instances.get('c1')!.stateSince, since);
-    clock.advance(10 * SECOND);
+    time.advance(10 * SECOND);
     registry.accept(report('c1', 1), 'a');
-    assert.equal(registry.service('DB')!.instances.get('c1')!.stateSince, clock.now());
+    assert.equal(registry.service('DB')!.instances.get('c1')!.stateSince, time.wall());
   });
 
   test('no report within ttl: stale at the deadline, seen by a read without any new report', () => {
     registry.accept(report('c1'), 'a');
-    const receivedAt = clock.now();
-    clock.advance(90 * SECOND - 1);
+    const receivedAt = time.wall();
+    time.advance(90 * SECOND - 1);
     assert.equal(registry.service('DB')!.instances.get('c1')!.state, 'ok');
-    clock.advance(1);
+    time.advance(1);
     const c1 = registry.service('DB')!.instances.get('c1')!;
     assert.equal(c1.state, 'stale');
     assert.equal(c1.stateSince, receivedAt + 90 * SECOND);
     assert.equal(registry.service('DB')!.state, 'stale');
     assert.deepEqual(changes.slice(-2).map((c) => [c.kind, c.from, c.to, c.at]), [
       ['instance', 'ok', 'stale', receivedAt + 90 * SECOND],
-      ['service', 'ok', 'stale', clock.now()],
+      ['service', 'ok', 'stale', time.wall()],
     ]);
   });
 
   test('sweep emits the stale event on time for a listener, with no read', () => {
     registry.accept(report('c1'), 'a');
-    clock.advance(91 * SECOND);
+    time.advance(91 * SECOND);
     registry.sweep();
     assert.ok(changes.some((c) => c.kind === 'instance' && c.to === 'stale'));
   });
 
   test('stale for expire: removed, and the service is unknown again', () => {
     registry.accept(report('c1'), 'a');
-    clock.advance(90 * SECOND + 3600 * SECOND);
+    time.advance(90 * SECOND + 3600 * SECOND);
     assert.equal(registry.service('DB')!.instances.size, 0);
     assert.equal(registry.service('DB')!.state, 'unknown');
     assert.equal(registry.stats().instances, 0);
     const removal = changes.find((c) => c.kind === 'instance' && c.to === null);
-    assert.equal(removal?.at, clock.now());
+    assert.equal(removal?.at, time.wall());
   });
 
   test('a stale instance that reports again is fresh again', () => {
     registry.accept(report('c1'), 'a');
-    clock.advance(100 * SECOND);
+    time.advance(100 * SECOND);
     registry.accept(report('c1', 1), 'a');
     assert.equal(registry.service('DB')!.instances.get('c1')!.state, 'failing');
   });
@@ -173,16 +173,47 @@ describe('registry', () => {
 
   test('reload with a shorter ttl applies to instances already there', () => {
     registry.accept(report('c1'), 'a');
-    clock.advance(20 * SECOND);
+    time.advance(20 * SECOND);
     registry.reconfigure({ services: [serviceConfig('DB', { ttlMs: 10 * SECOND })], maxInstances: 3, maxOutputBytes: 8 });
     assert.equal(registry.service('DB')!.instances.get('c1')!.state, 'stale');
+  });
+
+  test('the system clock stepped back an hour: a silent instance still goes stale at its ttl, and expires on time', () => {
+    registry.accept(report('c1'), 'a');
+    time.stepWall(-3600 * SECOND);
+    time.advance(90 * SECOND - 1);
+    assert.equal(registry.service('DB')!.instances.get('c1')!.state, 'ok');
+    time.advance(1);
+    assert.equal(registry.service('DB')!.instances.get('c1')!.state, 'stale');
+    time.advance(3600 * SECOND);
+    assert.equal(registry.service('DB')!.instances.size, 0);
+  });
+
+  test('the system clock stepped forward two minutes: nothing goes stale or is removed', () => {
+    registry.accept(report('c1'), 'a');
+    time.advance(60 * SECOND);
+    registry.accept(report('c2'), 'a');
+    changes.length = 0;
+    time.stepWall(120 * SECOND);
+    registry.sweep();
+    assert.deepEqual(registry.services()[0]!.counts, { ok: 2, failing: 0, stale: 0 });
+    assert.deepEqual(changes, []);
+  });
+
+  test('times shown are wall times: a report after a clock step shows the stepped time', () => {
+    registry.accept(report('c1'), 'a');
+    time.stepWall(-3600 * SECOND);
+    registry.accept(report('c1', 1), 'a');
+    const c1 = registry.service('DB')!.instances.get('c1')!;
+    assert.deepEqual([c1.receivedAt, c1.stateSince], [time.wall(), time.wall()]);
+    assert.equal(changes.at(-2)?.at, time.wall());
   });
 
   test('counters never go backwards', () => {
     let last = 0;
     for (let i = 0; i < 20; i++) {
       registry.accept(report(`c${i % 4}`, i % 3), 'a');
-      clock.advance(30 * SECOND);
+      time.advance(30 * SECOND);
       const { reportsAccepted, reportsRejected } = registry.stats();
       assert.ok(reportsAccepted + reportsRejected >= last);
       last = reportsAccepted + reportsRejected;
@@ -192,13 +223,13 @@ describe('registry', () => {
 
 describe('registry and containers (docker-socket)', () => {
   const container = (id: string) => ({ id, name: `db-${id}`, image: 'mariadb:11', ipAddresses: ['172.17.0.2'], ports: ['3306/tcp'] });
-  let clock: FakeClock;
+  let time: FakeTime;
   let registry: Registry;
   let changes: StateChange[];
 
   beforeEach(() => {
-    clock = new FakeClock();
-    registry = new Registry({ services: [serviceConfig('DB')], maxInstances: 100, maxOutputBytes: 4096 }, clock);
+    time = new FakeTime();
+    registry = new Registry({ services: [serviceConfig('DB')], maxInstances: 100, maxOutputBytes: 4096 }, time);
     registry.accept({ service: 'DB', hostname: 'aaa', exitCode: 0 }, '172.17.0.2', container('aaa111'));
     registry.accept({ service: 'DB', hostname: 'bbb', exitCode: 0 }, '172.17.0.3', container('bbb222'));
     registry.accept({ service: 'DB', hostname: 'host', exitCode: 0 }, '10.0.0.9');
@@ -212,10 +243,10 @@ describe('registry and containers (docker-socket)', () => {
   });
 
   test('die: the instance is stale at once, the service degraded', () => {
-    clock.advance(1000);
+    time.advance(1000);
     registry.containerDied('aaa111');
     const a = registry.service('DB')!.instances.get('aaa')!;
-    assert.deepEqual([a.state, a.stateSince], ['stale', clock.now()]);
+    assert.deepEqual([a.state, a.stateSince], ['stale', time.wall()]);
     assert.equal(registry.service('DB')!.state, 'degraded');
   });
 
@@ -242,14 +273,14 @@ describe('registry and containers (docker-socket)', () => {
 
 describe('state file format', () => {
   test('a snapshot restores every instance, its counters, state and container', () => {
-    const clock = new FakeClock();
+    const time = new FakeTime();
     const settings = { services: [serviceConfig('DB'), serviceConfig('web')], maxInstances: 100, maxOutputBytes: 4096 };
-    const before = new Registry(settings, clock);
+    const before = new Registry(settings, time);
     const container = { id: 'abc', name: 'db-1', image: 'mariadb:11', ipAddresses: ['172.17.0.2'], ports: ['0.0.0.0:3306->3306/tcp'] };
     before.accept({ service: 'DB', hostname: 'c1', exitCode: 1, stdout: 'x', value: { a: [1] } }, '172.17.0.2', container);
     before.accept({ service: 'web', hostname: 'w1', exitCode: 0 }, '10.0.0.3');
-    const text = JSON.stringify(takeSnapshot(before, clock.now()));
-    const after = new Registry(settings, clock);
+    const text = JSON.stringify(takeSnapshot(before, time.wall()));
+    const after = new Registry(settings, time);
     assert.deepEqual(restoreSnapshot(after, text), { instances: 2, leftOut: 0 });
     const c1 = after.service('DB')!.instances.get('c1')!;
     assert.deepEqual(c1, before.service('DB')!.instances.get('c1'));
@@ -257,8 +288,38 @@ describe('state file format', () => {
     assert.equal(after.service('DB')!.state, 'failing');
   });
 
+  test('a time in the future is taken as now: the instance goes stale a ttl later, not never', () => {
+    const time = new FakeTime();
+    const settings = { services: [serviceConfig('DB', { ttlMs: 90 * SECOND })], maxInstances: 100, maxOutputBytes: 4096 };
+    const before = new Registry(settings, time);
+    before.accept({ service: 'DB', hostname: 'c1', exitCode: 0 }, '10.0.0.2');
+    const snapshot = takeSnapshot(before, time.wall());
+    snapshot.services[0]!.instances[0]!.receivedAt = '9999-12-31T00:00:00.000Z';
+    snapshot.services[0]!.instances[0]!.stateSince = '9999-12-31T00:00:00.000Z';
+    const after = new Registry(settings, time);
+    restoreSnapshot(after, JSON.stringify(snapshot));
+    assert.equal(after.service('DB')!.instances.get('c1')!.receivedAt, time.wall());
+    time.advance(90 * SECOND);
+    assert.equal(after.service('DB')!.instances.get('c1')!.state, 'stale');
+  });
+
+  test('restored times keep their distance from now on the monotonic clock', () => {
+    const time = new FakeTime();
+    const settings = { services: [serviceConfig('DB', { ttlMs: 90 * SECOND })], maxInstances: 100, maxOutputBytes: 4096 };
+    const before = new Registry(settings, time);
+    before.accept({ service: 'DB', hostname: 'c1', exitCode: 0 }, '10.0.0.2');
+    const text = JSON.stringify(takeSnapshot(before, time.wall()));
+    time.advance(60 * SECOND);
+    const after = new Registry(settings, time);
+    restoreSnapshot(after, text);
+    time.advance(30 * SECOND - 1);
+    assert.equal(after.service('DB')!.instances.get('c1')!.state, 'ok');
+    time.advance(1);
+    assert.equal(after.service('DB')!.instances.get('c1')!.state, 'stale');
+  });
+
   test('a malformed file is refused whole, naming the place', () => {
-    const registry = new Registry({ services: [serviceConfig('DB')], maxInstances: 100, maxOutputBytes: 4096 }, new FakeClock());
+    const registry = new Registry({ services: [serviceConfig('DB')], maxInstances: 100, maxOutputBytes: 4096 }, new FakeTime());
     const text = JSON.stringify({ format: 'stevedore-state', version: 1, reportsAccepted: 0, reportsRejected: 0, services: [{ name: 'DB', state: 'ok', stateSince: '2026-01-01T00:00:00Z', instances: [{ hostname: 'c1' }] }] });
     assert.throws(() => restoreSnapshot(registry, text), (e: unknown) => e instanceof SnapshotError && /services\[0\]\.instances\[0\]\.state: not an instance state/.test(e.message));
     assert.equal(registry.stats().instances, 0);

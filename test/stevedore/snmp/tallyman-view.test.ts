@@ -6,7 +6,7 @@ import { dateAndTime } from '../../../src/stevedore/snmp/smi-values.js';
 import { instanceColumns as I, scalars, serviceColumns as S, tallymanInstanceEntry, tallymanMIB, tallymanServiceEntry } from '../../../src/stevedore/snmp/tallyman-mib.js';
 import { tallymanView } from '../../../src/stevedore/snmp/tallyman-view.js';
 import { serviceConfig } from '../../harness/config-fixture.js';
-import { FakeClock } from '../../harness/fake-clock.js';
+import { FakeTime } from '../../harness/fake-time.js';
 
 const svc = (name: string, column: number): Oid => [...tallymanServiceEntry, column, ...stringIndex(name)];
 /** An OCTET STRING's bytes as the codec will write them (strings go out as UTF-8). */
@@ -17,14 +17,14 @@ const bytes = (value: { type: number; value?: unknown }): Buffer => {
 const inst = (service: string, host: string, column: number): Oid => [...tallymanInstanceEntry, column, ...rowIndex(stringIndex(service), stringIndex(host))];
 
 describe('TALLYMAN-MIB view of the registry', () => {
-  let clock: FakeClock;
+  let time: FakeTime;
   let registry: Registry;
   let view: MibView;
 
   beforeEach(() => {
-    clock = new FakeClock();
-    registry = new Registry({ services: [serviceConfig('DB', { description: 'données' }), serviceConfig('web')], maxInstances: 100, maxOutputBytes: 4096 }, clock);
-    view = tallymanView(registry, clock);
+    time = new FakeTime();
+    registry = new Registry({ services: [serviceConfig('DB', { description: 'données' }), serviceConfig('web')], maxInstances: 100, maxOutputBytes: 4096 }, time);
+    view = tallymanView(registry, time);
   });
 
   const walk = (): string[] => {
@@ -40,7 +40,7 @@ describe('TALLYMAN-MIB view of the registry', () => {
 
   test('scalars', () => {
     registry.accept({ service: 'DB', hostname: 'c1', exitCode: 0 }, '10.0.0.2');
-    clock.advance(12_340);
+    time.advance(12_340);
     assert.deepEqual(view.get([...scalars.tallymanUptime, 0]), { type: ValueType.TimeTicks, value: 1234 });
     assert.deepEqual(view.get([...scalars.tallymanReportsAccepted, 0]), { type: ValueType.Counter32, value: 1 });
     assert.deepEqual(view.get([...scalars.tallymanServiceCount, 0]), { type: ValueType.Gauge32, value: 2 });
@@ -65,12 +65,12 @@ describe('TALLYMAN-MIB view of the registry', () => {
     assert.deepEqual(bytes(view.get(inst('DB', 'c1', I.tallymanInstanceStdout))), Buffer.from('ünïcode'));
     assert.deepEqual(bytes(view.get(inst('DB', 'c1', I.tallymanInstanceValue))), Buffer.from('{"lag":2}'));
     assert.deepEqual(bytes(view.get(inst('DB', 'c1', I.tallymanInstanceAddress))), Buffer.from('172.17.0.5'));
-    assert.deepEqual(bytes(view.get(inst('DB', 'c1', I.tallymanInstanceLastReport))), dateAndTime(clock.now()));
+    assert.deepEqual(bytes(view.get(inst('DB', 'c1', I.tallymanInstanceLastReport))), dateAndTime(time.wall()));
   });
 
   test('age grows and the state turns stale with time alone', () => {
     registry.accept({ service: 'DB', hostname: 'c1', exitCode: 0 }, 'a');
-    clock.advance(95_000);
+    time.advance(95_000);
     assert.deepEqual(view.get(inst('DB', 'c1', I.tallymanInstanceAge)), { type: ValueType.Gauge32, value: 95 });
     assert.deepEqual(view.get(inst('DB', 'c1', I.tallymanInstanceState)), { type: ValueType.Integer, value: 4 });
     assert.deepEqual(view.get(svc('DB', S.tallymanServiceState)), { type: ValueType.Integer, value: 4 });
@@ -78,7 +78,7 @@ describe('TALLYMAN-MIB view of the registry', () => {
 
   test('an expired instance vanishes from the table', () => {
     registry.accept({ service: 'DB', hostname: 'c1', exitCode: 0 }, 'a');
-    clock.advance(90_000 + 3_600_000);
+    time.advance(90_000 + 3_600_000);
     assert.equal(view.get(inst('DB', 'c1', I.tallymanInstanceState)).type, ValueType.noSuchInstance);
     assert.ok(!walk().some((oid) => oid.startsWith(formatOid(tallymanInstanceEntry))));
   });

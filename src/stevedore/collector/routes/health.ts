@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Clock } from '../../../common/clock.js';
+import type { Time } from '../../../common/time.js';
 import { VERSION } from '../../../common/version.js';
 import type { RegistryReader } from '../../registry/registry.js';
 
@@ -7,7 +7,7 @@ import type { RegistryReader } from '../../registry/registry.js';
 export type HealthSection = () => unknown;
 
 /** GET /v1/health: stevedore's own status. */
-export function healthRoute(app: FastifyInstance, registry: RegistryReader, clock: Clock, sections: Record<string, HealthSection>): void {
+export function healthRoute(app: FastifyInstance, registry: RegistryReader, time: Time, sections: Record<string, HealthSection>): void {
   app.get('/v1/health', async () => {
     const stats = registry.stats();
     const extra: Record<string, unknown> = {};
@@ -16,7 +16,7 @@ export function healthRoute(app: FastifyInstance, registry: RegistryReader, cloc
       status: 'ok',
       version: VERSION,
       startedAt: new Date(stats.startedAt).toISOString(),
-      uptimeSeconds: Math.floor((clock.now() - stats.startedAt) / 1000),
+      uptimeSeconds: Math.floor((time.monotonic() - stats.startedMonotonic) / 1000),
       services: stats.services,
       instances: stats.instances,
       reportsAccepted: stats.reportsAccepted,

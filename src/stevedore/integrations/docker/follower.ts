@@ -1,3 +1,4 @@
+import type { Time, TimerHandle } from '../../../common/time.js';
 import type { Logger } from '../../logging/logger.js';
 import type { ContainerMatch } from '../../collector/container-check.js';
 import type { RegistryWriter } from '../../registry/registry.js';
@@ -29,10 +30,10 @@ export class DockerFollower {
   private state: FollowerState = 'connecting';
   private readonly containers = new Map<string, ContainerInfo>();
   private stream: { close(): void } | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: TimerHandle | null = null;
   private attempt = 0;
   private lastError: string | undefined;
-  private lastRefresh = 0;
+  private lastRefresh = -Infinity;
   /** Bumps at every connection: callbacks of an earlier one are ignored. */
   private epoch = 0;
   /** Bumps at every inspection; a reconcile keeps what was inspected after its list was asked for. */
@@ -45,6 +46,7 @@ export class DockerFollower {
     private readonly api: EngineApi,
     private readonly registry: RegistryWriter,
     private readonly log: Logger,
+    private readonly time: Time,
     private readonly retry: (attempt: number) => number = defaultDockerRetry,
   ) {}
 
@@ -54,7 +56,7 @@ export class DockerFollower {
 
   close(): void {
     this.setState('closed');
-    clearTimeout(this.timer);
+    if (this.timer !== null) this.time.clearTimeout(this.timer);
     this.stream?.close();
   }
 
@@ -88,10 +90,10 @@ export class DockerFollower {
 
   /** The containers inspected again, those not rechecked within ADDRESS_RECHECK_MS. */
   private async recheck(containers: ContainerInfo[]): Promise<ContainerInfo[]> {
-    const now = Date.now();
+    const now = this.time.monotonic();
     const again: ContainerInfo[] = [];
     for (const c of containers) {
-      if (now - (this.recheckedAt.get(c.id) ?? 0) < ADDRESS_RECHECK_MS) {
+      if (now - (this.recheckedAt.get(c.id) ?? -Infinity) < ADDRESS_RECHECK_MS) {
         again.push(c);
         continue;
       }
@@ -153,8 +155,8 @@ export class DockerFollower {
     this.lastError = reason;
     const delay = this.retry(this.attempt);
     this.setState('reconnecting', { reason, retryInMs: delay });
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.connect(), delay);
+    if (this.timer !== null) this.time.clearTimeout(this.timer);
+    this.timer = this.time.setTimeout(() => this.connect(), delay);
   }
 
   private async inspect(id: string): Promise<ContainerInfo | null> {
@@ -173,7 +175,7 @@ export class DockerFollower {
    * nor a name (docker run --hostname): at most once a second, however many reports ask.
    */
   private async refreshUnknown(): Promise<ContainerInfo[]> {
-    const now = Date.now();
+    const now = this.time.monotonic();
     if (now - this.lastRefresh < REFRESH_INTERVAL_MS) return [];
     this.lastRefresh = now;
     const list = (await this.api.get<{ Id: string }[]>('/containers/json').catch(() => null)) ?? [];
@@ -226,7 +228,7 @@ export class DockerFollower {
           break;
         }
         case 'destroy': {
-          const now = Date.now();
+          const now = this.time.monotonic();
           for (const [gone, at] of this.destroyed) if (now - at > DESTROYED_MEMORY_MS) this.destroyed.delete(gone);
           this.destroyed.set(id, now);
           this.forget(id);
