@@ -24,6 +24,18 @@ export default tseslint.config(
     rules: restrict(['**/tallyman/*', '**/stevedore/*', '**/bin/*', 'fastify', 'pino', 'commander', 'net-snmp'], 'src/agentx is a standalone RFC 2741 library: common and node built-ins only'),
   },
   {
+    files: ['src/stevedore/collector/**', 'src/stevedore/snmp/**', 'src/stevedore/integrations/**'],
+    rules: restrict(['**/registry/registry.js', '**/registry/sweeper.js', '**/persistence/*'], 'sources and sinks see the registry only through its ports (registry/ports.ts, events.ts, records.ts)'),
+  },
+  {
+    files: ['src/stevedore/persistence/**'],
+    rules: restrict(['**/registry/registry.js', '**/registry/sweeper.js', '**/collector/*', '**/snmp/*', '**/integrations/**'], 'persistence sees the registry only through its snapshot port (registry/ports.ts)'),
+  },
+  {
+    files: ['src/stevedore/registry/**'],
+    rules: restrict(['**/collector/*', '**/snmp/*', '**/persistence/*', '**/integrations/**', '**/logging/*', 'fastify', 'pino'], 'the registry knows nothing of its sources, sinks or persistence'),
+  },
+  {
     files: ['src/tallyman/**', 'src/bin/tallyman.ts'],
     rules: restrict(['**/stevedore/*', '**/agentx/*', 'fastify', 'pino', 'commander', 'net-snmp', 'node:http', 'http'], 'tallyman starts on every health check: no heavy imports (bench/tallyman)'),
   },

@@ -18,7 +18,7 @@ const before = settle();
 for (let i = 0; i < N; i++) {
   const outcome = registry.accept(
     { service: BENCH_SERVICES[i % BENCH_SERVICES.length]!, hostname: `c${i.toString(16).padStart(12, '0')}`, exitCode: 0, signal: null, timedOut: false, stdout: '', stderr: '', truncated: false, startedAt: new Date().toISOString(), durationMs: 3, value: null, version: '0.1.0' },
-    `172.17.${(i >> 8) & 255}.${i & 255}`,
+    { origin: 'report', address: `172.17.${(i >> 8) & 255}.${i & 255}`, container: null },
   );
   if (!outcome.accepted) throw new Error(outcome.message);
 }

@@ -22,7 +22,7 @@ import { DockerFollower } from './integrations/docker/follower.js';
 import { AgentxService } from './snmp/agentx-service.js';
 import { EmbeddedAgent } from './snmp/embedded-agent.js';
 import { tallymanView } from './snmp/tallyman-view.js';
-import { logStateChange } from './state-log.js';
+import { logRegistryEvent } from './state-log.js';
 
 function logLevel(options: StevedoreOptions, config: Config): Config['logLevel'] {
   return options.debug ? 'debug' : config.logLevel;
@@ -61,7 +61,7 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
   let config = first;
   const time = systemTime;
   const registry = new Registry(config, time);
-  registry.onChange((change) => logStateChange(log, change));
+  registry.subscribe((event) => logRegistryEvent(log, event));
   const stateFile = config.stateFile === null ? null : new StateFile(config.stateFile, registry, time, log);
   await stateFile?.load();
 

@@ -1,5 +1,5 @@
 import type { Logger } from './logging/logger.js';
-import type { StateChange } from './registry/events.js';
+import type { HostnameConflict, RegistryEvent, StateChange } from './registry/events.js';
 
 const REMOVED = {
   expired: 'stale for the expire time',
@@ -9,8 +9,14 @@ const REMOVED = {
 
 const named = (state: string | null): string => state ?? 'absent';
 
-/** One log line per state change; warn when things get worse. */
-export function logStateChange(log: Logger, change: StateChange): void {
+/** The log's sink of the registry's events: one line per state change, warn when things get worse. */
+export function logRegistryEvent(log: Logger, event: RegistryEvent): void {
+  if (event.kind === 'reported') return;
+  if (event.kind === 'conflict') logConflict(log, event);
+  else logStateChange(log, event);
+}
+
+function logStateChange(log: Logger, change: StateChange): void {
   const at = new Date(change.at).toISOString();
   if (change.kind === 'instance') {
     const what = `instance ${change.service}/${change.hostname}`;
@@ -25,4 +31,13 @@ export function logStateChange(log: Logger, change: StateChange): void {
   const line = `service ${change.service}: ${named(change.from)} -> ${named(change.to)}`;
   if (change.to === 'ok' || change.to === 'unknown' || change.to === null || change.from === null) log.info(fields, line);
   else log.warn(fields, line);
+}
+
+/** The registry announces a conflict when it begins and at most once a minute while it lasts. */
+function logConflict(log: Logger, conflict: HostnameConflict): void {
+  const sources = conflict.sources.map((s) => (s.container === null ? s.address : `${s.address} (container ${s.container})`));
+  log.warn(
+    { service: conflict.service, hostname: conflict.hostname, sources: conflict.sources.map((s) => ({ ...s, lastSeen: new Date(s.lastSeen).toISOString() })), since: new Date(conflict.since).toISOString() },
+    `instance ${conflict.service}/${conflict.hostname} is reported by ${sources.length} sources: ${sources.join(', ')}; its state is the worst of theirs until one is left (give each replica its own hostname) (logged once a minute)`,
+  );
 }

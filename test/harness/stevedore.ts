@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { STEVEDORE } from './built.js';
 import { freePort } from './free-port.js';
 import { startProcess, type ManagedProcess } from './managed-process.js';
@@ -12,7 +13,8 @@ export interface RunningStevedore {
   /** Replaces the configuration file (then send SIGHUP to reload). */
   rewrite(config: string): void;
   get(path: string): Promise<{ status: number; body: unknown }>;
-  post(report: unknown): Promise<number>;
+  /** POSTs a report; `from` is the local address to send from (127.0.0.2, another loopback address). */
+  post(report: unknown, options?: { from?: string }): Promise<number>;
   /** The JSON log lines so far. */
   logLines(): Record<string, unknown>[];
 }
@@ -45,10 +47,20 @@ export async function startStevedore(dir: TempDir, statements: string, options: 
       const res = await fetch(`${url}${path}`);
       return { status: res.status, body: await res.json() };
     },
-    async post(report) {
-      const res = await fetch(`${url}/v1/report`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(report) });
-      await res.arrayBuffer();
-      return res.status;
+    async post(report, { from } = {}) {
+      if (from === undefined) {
+        const res = await fetch(`${url}/v1/report`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(report) });
+        await res.arrayBuffer();
+        return res.status;
+      }
+      return new Promise<number>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: '/v1/report', method: 'POST', localAddress: from, headers: { 'content-type': 'application/json' } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+        req.end(JSON.stringify(report));
+      });
     },
     logLines: () =>
       managed

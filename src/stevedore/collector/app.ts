@@ -1,7 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Time } from '../../common/time.js';
 import { REPORT_PATH } from '../../common/report.js';
-import type { RegistryReader, RegistryWriter } from '../registry/registry.js';
+import type { RegistryReader, RegistryWriter } from '../registry/ports.js';
 import { Admission, type AdmissionSettings } from './admission.js';
 import type { ContainerCheck } from './container-check.js';
 import { OnceAMinute } from './once-a-minute.js';

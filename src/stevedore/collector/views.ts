@@ -35,7 +35,9 @@ export function instanceJson(instance: InstanceView) {
     reports: instance.reports,
     failures: instance.failures,
     consecutiveFailures: instance.consecutiveFailures,
+    origin: instance.origin,
     container: instance.container,
+    conflict: instance.conflict && { addresses: instance.conflict.addresses, containers: instance.conflict.containers, since: iso(instance.conflict.since) },
   };
 }
 

@@ -1,16 +1,28 @@
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { Time, TimerHandle } from '../../common/time.js';
 import type { Logger } from '../logging/logger.js';
-import type { Registry } from '../registry/registry.js';
-import { restoreSnapshot, SnapshotError, takeSnapshot } from '../registry/snapshot.js';
+import type { RegistrySnapshots } from '../registry/ports.js';
+import { readStateFile, SnapshotError, stateFileChunks } from './snapshot.js';
 
 export const SAVE_INTERVAL_MS = 5000;
 
+const quoted = (name: string | null): string => (name === null ? '' : ` ('${name.length > 60 ? `${name.slice(0, 60)}...` : name}')`);
+
+/** Writes all of `text`, however many writes it takes. */
+async function writeAll(handle: FileHandle, text: string): Promise<void> {
+  const bytes = Buffer.from(text, 'utf8');
+  for (let at = 0; at < bytes.length; ) at += (await handle.write(bytes, at, bytes.length - at)).bytesWritten;
+}
+
 /**
- * The registry on disk, so that a restart forgets nothing. Written atomically (a temporary file
- * in the same directory, flushed, then renamed over the old one), at most every SAVE_INTERVAL_MS
- * when something changed, and at shutdown. Read once at start: a file that cannot be used is
- * logged and moved aside, and stevedore starts empty rather than crash-looping.
+ * The registry on disk, so that a restart forgets nothing; it sees the registry only through
+ * the snapshot port. Written atomically (a temporary file in the same directory, flushed, then
+ * renamed over the old one), at most every SAVE_INTERVAL_MS when something changed, and at
+ * shutdown; serialized in slices with the event loop free between them. Read once at start:
+ * entries that break the report's contract are dropped one by one, each logged; a file that
+ * cannot be used at all is logged and moved aside, and stevedore starts empty rather than
+ * crash-looping.
  */
 export class StateFile {
   private savedGeneration = -1;
@@ -19,12 +31,13 @@ export class StateFile {
 
   constructor(
     readonly path: string,
-    private readonly registry: Registry,
+    private readonly registry: RegistrySnapshots,
     private readonly time: Time,
     private readonly log: Logger,
   ) {}
 
   async load(): Promise<void> {
+    await this.removeLeftovers();
     let text: string;
     try {
       text = await readFile(this.path, 'utf8');
@@ -37,14 +50,32 @@ export class StateFile {
       await this.setAside(`unreadable (${code ?? (error as Error).message})`);
       return;
     }
+    let read: Awaited<ReturnType<typeof readStateFile>>;
     try {
-      const { instances, leftOut } = restoreSnapshot(this.registry, text);
-      this.savedGeneration = this.registry.generation();
-      this.log.info({ stateFile: this.path, instances, leftOut }, `state restored: ${instances} instances${leftOut ? `, ${leftOut} of services no longer declared left out` : ''}`);
+      read = await readStateFile(text);
     } catch (error) {
       if (!(error instanceof SnapshotError)) throw error;
       await this.setAside(error.message);
+      return;
     }
+    for (const { where, name, reason } of read.dropped) {
+      this.log.warn({ stateFile: this.path, entry: where, name, reason }, `state file ${this.path}: ${where}${quoted(name)} dropped: ${reason}`);
+    }
+    const now = this.time.wall();
+    for (const service of read.image.services) {
+      for (const i of service.instances) {
+        if (i.receivedAt <= now && i.stateSince <= now) continue;
+        this.log.warn({ stateFile: this.path, service: i.service, hostname: i.hostname }, `state file ${this.path}: instance ${i.service}/${i.hostname} has times in the future: taken as now`);
+      }
+    }
+    const total = read.image.services.reduce((n, s) => n + s.instances.length, 0);
+    const instances = this.registry.restore(read.image);
+    const leftOut = total - instances;
+    this.savedGeneration = this.registry.generation();
+    this.log.info(
+      { stateFile: this.path, instances, leftOut, dropped: read.dropped.length },
+      `state restored: ${instances} instances${leftOut ? `, ${leftOut} left out (service no longer declared, or over max-instances)` : ''}${read.dropped.length ? `, ${read.dropped.length} entries dropped` : ''}`,
+    );
   }
 
   /** Saves every interval while something changed. */
@@ -70,7 +101,7 @@ export class StateFile {
    * an error now, rather than a state silently never saved.
    */
   async probe(): Promise<void> {
-    const temporary = `${this.path}.tmp-${process.pid}`;
+    const temporary = this.temporary();
     try {
       await (await open(temporary, 'w', 0o640)).close();
       await unlink(temporary);
@@ -80,13 +111,33 @@ export class StateFile {
     }
   }
 
+  private temporary(): string {
+    return `${this.path}.tmp-${process.pid}`;
+  }
+
+  /** Temporary files of saves that a crash (SIGKILL, power loss) interrupted: never used, removed. */
+  private async removeLeftovers(): Promise<void> {
+    const prefix = `${basename(this.path)}.tmp-`;
+    const names = await readdir(dirname(this.path)).catch(() => [] as string[]);
+    for (const name of names.filter((n) => n.startsWith(prefix))) {
+      const path = join(dirname(this.path), name);
+      try {
+        await unlink(path);
+        this.log.info({ stateFile: this.path, removed: path }, `removed ${path}, left by an interrupted save`);
+      } catch (error) {
+        this.log.warn({ stateFile: this.path, leftover: path }, `cannot remove ${path}, left by an interrupted save: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      }
+    }
+  }
+
   private async write(generation: number): Promise<boolean> {
-    const temporary = `${this.path}.tmp-${process.pid}`;
+    const temporary = this.temporary();
     try {
-      const json = JSON.stringify(takeSnapshot(this.registry, this.time.wall()));
+      // The image is taken at once (consistent); its text is written slice by slice.
+      const image = this.registry.snapshot();
       const handle = await open(temporary, 'w', 0o640);
       try {
-        await handle.writeFile(json);
+        for (const chunk of stateFileChunks(image)) await writeAll(handle, chunk);
         await handle.sync();
       } finally {
         await handle.close();

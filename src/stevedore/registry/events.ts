@@ -3,8 +3,8 @@ import type { InstanceState, ServiceState } from './states.js';
 /**
  * A state change, with the old and the new state. null stands for "absent": an instance that
  * appears changes from null, one that is removed changes to null; likewise for services that a
- * reload adds or removes. `at` is when the change happened (for stale and expiry: the deadline,
- * not the moment the sweep noticed).
+ * reload adds or removes. `at` is when the change happened, as wall time (for stale and expiry:
+ * the deadline, not the moment the sweep noticed).
  */
 export type StateChange =
   | {
@@ -24,4 +24,38 @@ export type StateChange =
 /** expired: stale for the expire time; destroyed: its container was removed; gone: its container was no longer there at a reconcile. */
 export type RemovalCause = 'expired' | 'container destroyed' | 'container gone';
 
-export type StateChangeListener = (change: StateChange) => void;
+/** An accepted result changed an instance's values (output, counters), whether or not its state changed. */
+export interface InstanceReported {
+  kind: 'reported';
+  service: string;
+  hostname: string;
+}
+
+/** One source of a hostname conflict, as the registry last heard from it. */
+export interface ConflictSource {
+  address: string;
+  /** The container's name, when stevedore follows Docker and knows it. */
+  container: string | null;
+  /** Wall time of its last result. */
+  lastSeen: number;
+}
+
+/**
+ * Two or more sources report the same instance (service, hostname) within its ttl: emitted when
+ * that starts and at most once a minute while it lasts, naming every source.
+ */
+export interface HostnameConflict {
+  kind: 'conflict';
+  service: string;
+  hostname: string;
+  sources: ConflictSource[];
+  /** Wall time the conflict began. */
+  since: number;
+}
+
+/** The one stream every sink subscribes to. Writes and the sweeper emit; reads never do. */
+export type RegistryEvent = StateChange | InstanceReported | HostnameConflict;
+
+export type RegistryListener = (event: RegistryEvent) => void;
+
+export const isStateChange = (event: RegistryEvent): event is StateChange => event.kind === 'instance' || event.kind === 'service';

@@ -1,3 +1,4 @@
+import type { ResultOrigin } from './ports.js';
 import type { InstanceState, ServiceState, StateCounts } from './states.js';
 
 /** A report as the registry keeps it: validated at the collector, output cut to max-output. */
@@ -33,8 +34,10 @@ export interface InstanceView {
   readonly service: string;
   readonly hostname: string;
   readonly report: KeptReport;
-  /** The source address of the last report. */
+  /** The source address of the last result. */
   readonly address: string;
+  /** Which kind of source sent the last result. */
+  readonly origin: ResultOrigin;
   readonly receivedAt: number;
   /** When the last report arrived on the monotonic clock (Time.monotonic). */
   readonly receivedMonotonic: number;
@@ -45,6 +48,18 @@ export interface InstanceView {
   readonly stateSince: number;
   /** Its container, when known; null otherwise. */
   readonly container: ContainerRef | null;
+  /** Set while two or more sources report this instance (see decisions.md); null otherwise. */
+  readonly conflict: InstanceConflict | null;
+}
+
+/** A hostname conflict as the outputs show it. */
+export interface InstanceConflict {
+  /** Every source address heard within the ttl, in the order first heard. */
+  readonly addresses: readonly string[];
+  /** Their containers' names, where known. */
+  readonly containers: readonly string[];
+  /** Wall time the conflict began. */
+  readonly since: number;
 }
 
 export interface ServiceView {
@@ -59,8 +74,26 @@ export interface ServiceView {
   readonly instances: ReadonlyMap<string, InstanceView>;
 }
 
-/** An instance as a state file holds it: wall times only. */
-export type SavedInstance = Omit<InstanceView, 'receivedMonotonic'>;
+/** An instance as a state file holds it: wall times only; a conflict is not kept. */
+export type SavedInstance = Omit<InstanceView, 'receivedMonotonic' | 'conflict'>;
+
+/** A service as a state file holds it. */
+export interface SavedService {
+  name: string;
+  state: ServiceState;
+  /** Wall time. */
+  stateSince: number;
+  instances: SavedInstance[];
+}
+
+/** The registry as plain data, for the state file: the snapshot port's currency. */
+export interface RegistryImage {
+  /** Wall time the image was taken. */
+  savedAt: number;
+  reportsAccepted: number;
+  reportsRejected: number;
+  services: SavedService[];
+}
 
 export interface RegistryStats {
   /** Wall time, for display. */

@@ -1,21 +1,17 @@
 import type { Report } from '../../common/report.js';
 import { wallAt, type Time } from '../../common/time.js';
 import { truncateUtf8 } from '../../common/utf8.js';
-import type { Config, ServiceConfig } from '../config/config.js';
-import type { RemovalCause, StateChange, StateChangeListener } from './events.js';
-import type { ContainerRef, InstanceView, KeptReport, RegistryStats, SavedInstance, ServiceView } from './records.js';
+import type { ServiceConfig } from '../config/config.js';
+import { Conflict, type SourceResult } from './conflicts.js';
+import type { RegistryEvent, RegistryListener, RemovalCause } from './events.js';
+import type { AcceptOutcome, RegistryControl, RegistryEvents, RegistryReader, RegistrySettings, RegistrySnapshots, RegistryWriter, ResultOrigin, ResultSource } from './ports.js';
+import type { ContainerRef, InstanceView, KeptReport, RegistryImage, RegistryStats, SavedInstance, ServiceView } from './records.js';
 import { serviceState, verdict, type InstanceState, type ServiceState, type StateCounts } from './states.js';
-
-/** What the registry takes from the configuration; a reload passes a new one. */
-export type RegistrySettings = Pick<Config, 'services' | 'maxInstances' | 'maxOutputBytes'>;
-
-export type AcceptOutcome =
-  | { accepted: true; created: boolean }
-  | { accepted: false; reason: 'unknown-service' | 'instance-cap'; message: string };
 
 interface InstanceRecord extends InstanceView {
   report: KeptReport;
   address: string;
+  origin: ResultOrigin;
   receivedAt: number;
   receivedMonotonic: number;
   reports: number;
@@ -26,6 +22,7 @@ interface InstanceRecord extends InstanceView {
   /** stateSince on the monotonic clock: expiry counts from it. */
   stateSinceMonotonic: number;
   container: ContainerRef | null;
+  conflict: Conflict | null;
 }
 
 interface ServiceRecord extends ServiceView {
@@ -39,47 +36,19 @@ interface ServiceRecord extends ServiceView {
   instances: Map<string, InstanceRecord>;
 }
 
-/** Read access: the collector's JSON API, the SNMP view and the status page see only this. */
-export interface RegistryReader {
-  /** Declared services, in the configuration's order. */
-  services(): readonly ServiceView[];
-  service(name: string): ServiceView | undefined;
-  stats(): RegistryStats;
-  onChange(listener: StateChangeListener): () => void;
-  /** Every accepted report, after the registry took it in (for copies that follow values). */
-  onReport(listener: (instance: InstanceView) => void): () => void;
-}
-
-/** Write access: the collector and the daemon. */
-export interface RegistryWriter {
-  /** `container`: the container the report comes from, when stevedore follows Docker. */
-  accept(report: Report, address: string, container?: ContainerRef | null): AcceptOutcome;
-  countRejected(): void;
-  reconfigure(settings: RegistrySettings): void;
-  /** Applies the stale and expiry deadlines that have passed; reads do it too. */
-  sweep(): void;
-  /** The container died: its instances are stale now, not a ttl later. */
-  containerDied(containerId: string): void;
-  /** The container is gone: its instances are removed now, not an expire later. */
-  containerRemoved(containerId: string): void;
-  /** Instances of containers that no longer exist are removed; of those not running, stale. */
-  reconcileContainers(existing: ReadonlyMap<string, { running: boolean }>): void;
-}
-
 /**
- * The one source of truth: services, their instances, states and counters. Deadlines (ttl,
- * expire) run on the injected Time's monotonic clock, so a step of the system clock changes no
- * state; wall time is kept only for the times shown (receivedAt, stateSince, lastReport).
- * Every read first applies the deadlines that have passed, so a read is right at any moment
- * without a timer; the Sweeper also applies them on a timer, so that stale and expiry events
- * are emitted when they happen, not only at the next read.
+ * The one source of truth: services, their instances, states and counters, behind its ports
+ * (ports.ts). Deadlines (ttl, expire) run on the injected Time's monotonic clock, so a step of
+ * the system clock changes no state; wall time is kept only for the times shown (receivedAt,
+ * stateSince, lastReport). Writes apply the deadlines that have passed before they act; the
+ * Sweeper applies them on a timer. Reads change nothing: a read may be up to one sweep late,
+ * and no read emits an event.
  */
-export class Registry implements RegistryReader, RegistryWriter {
+export class Registry implements RegistryReader, RegistryWriter, RegistryEvents, RegistrySnapshots, RegistryControl {
   private readonly byName = new Map<string, ServiceRecord>();
   private ordered: ServiceRecord[] = [];
   private settings: RegistrySettings;
-  private readonly listeners = new Set<StateChangeListener>();
-  private readonly reportListeners = new Set<(instance: InstanceView) => void>();
+  private readonly listeners = new Set<RegistryListener>();
   private instanceCount = 0;
   private reportsAccepted = 0;
   private reportsRejected = 0;
@@ -97,28 +66,20 @@ export class Registry implements RegistryReader, RegistryWriter {
     this.reconfigure(settings);
   }
 
-  onChange(listener: StateChangeListener): () => void {
+  subscribe(listener: RegistryListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  onReport(listener: (instance: InstanceView) => void): () => void {
-    this.reportListeners.add(listener);
-    return () => this.reportListeners.delete(listener);
-  }
-
   services(): readonly ServiceView[] {
-    this.sweep();
     return this.ordered;
   }
 
   service(name: string): ServiceView | undefined {
-    this.sweep();
     return this.byName.get(name);
   }
 
   stats(): RegistryStats {
-    this.sweep();
     return {
       startedAt: this.startedAt,
       startedMonotonic: this.startedMonotonic,
@@ -134,12 +95,11 @@ export class Registry implements RegistryReader, RegistryWriter {
     this.changes++;
   }
 
-  /** A number that grows with every change: a writer compares it to know whether to save. */
   generation(): number {
     return this.changes;
   }
 
-  accept(report: Report, address: string, container: ContainerRef | null = null): AcceptOutcome {
+  accept(report: Report, source: ResultSource): AcceptOutcome {
     const now = this.time.monotonic();
     const wall = this.time.wall();
     this.sweepAt(now);
@@ -148,6 +108,7 @@ export class Registry implements RegistryReader, RegistryWriter {
       this.countRejected();
       return { accepted: false, reason: 'unknown-service', message: `service '${report.service}' is not declared in the configuration` };
     }
+    const own = verdict(report.exitCode, report.timedOut === true);
     let instance = service.instances.get(report.hostname);
     const created = instance === undefined;
     if (!instance) {
@@ -160,31 +121,35 @@ export class Registry implements RegistryReader, RegistryWriter {
         service: service.name,
         hostname: report.hostname,
         report: this.keep(report),
-        address,
+        address: source.address,
+        origin: source.origin,
         receivedAt: wall,
         receivedMonotonic: now,
         reports: 0,
         failures: 0,
         consecutiveFailures: 0,
-        state: verdict(report.exitCode, report.timedOut === true),
+        state: own,
         stateSince: wall,
         stateSinceMonotonic: now,
-        container,
+        container: source.container,
+        conflict: null,
       };
       service.instances.set(report.hostname, instance);
       service.counts[instance.state]++;
       this.instanceCount++;
       this.emit({ kind: 'instance', service: service.name, hostname: instance.hostname, from: null, to: instance.state, at: wall, exitCode: report.exitCode });
     } else {
+      const state = this.trackSources(service, instance, { address: source.address, containerId: source.container?.id ?? null, containerName: source.container?.name ?? null, verdict: own, at: now, wall });
       instance.report = this.keep(report);
-      instance.address = address;
+      instance.address = source.address;
+      instance.origin = source.origin;
       instance.receivedAt = wall;
       instance.receivedMonotonic = now;
-      if (container) instance.container = container;
-      this.setInstanceState(service, instance, verdict(report.exitCode, report.timedOut === true), now);
+      if (source.container) instance.container = source.container;
+      this.setInstanceState(service, instance, state, now);
     }
     instance.reports++;
-    if (instance.state === 'failing') {
+    if (own === 'failing') {
       instance.failures++;
       instance.consecutiveFailures++;
     } else {
@@ -195,12 +160,38 @@ export class Registry implements RegistryReader, RegistryWriter {
     this.changes++;
     this.updateServiceState(service, now);
     this.nextDue = Math.min(this.nextDue, now + service.config.ttlMs);
-    for (const listener of this.reportListeners) listener(instance);
+    this.emit({ kind: 'reported', service: service.name, hostname: instance.hostname });
     return { accepted: true, created };
   }
 
+  /**
+   * Follows the sources of an instance's results, and returns the state the new result gives
+   * it: its own verdict, or while sources conflict, the worst of theirs (conflicts.ts).
+   */
+  private trackSources(service: ServiceRecord, instance: InstanceRecord, next: SourceResult): InstanceState {
+    const ttlMs = service.config.ttlMs;
+    if (instance.conflict === null) {
+      const last: SourceResult = {
+        address: instance.address,
+        containerId: instance.container?.id ?? null,
+        containerName: instance.container?.name ?? null,
+        verdict: verdict(instance.report.exitCode, instance.report.timedOut),
+        at: instance.receivedMonotonic,
+        wall: instance.receivedAt,
+      };
+      instance.conflict = Conflict.between(last, next, ttlMs);
+    } else if (!instance.conflict.record(next, ttlMs)) {
+      instance.conflict = null;
+    }
+    const conflict = instance.conflict;
+    if (conflict === null) return next.verdict;
+    if (conflict.announce(next.at)) {
+      this.emit({ kind: 'conflict', service: service.name, hostname: instance.hostname, sources: conflict.described(), since: conflict.since });
+    }
+    return conflict.verdict();
+  }
+
   reconfigure(settings: RegistrySettings): void {
-    const now = this.time.monotonic();
     const wall = this.time.wall();
     this.settings = settings;
     const declared = new Set(settings.services.map((s) => s.name));
@@ -233,7 +224,7 @@ export class Registry implements RegistryReader, RegistryWriter {
     });
     // ttl and expire may have changed: look at every deadline again.
     this.nextDue = 0;
-    this.sweepAt(now);
+    this.sweep();
   }
 
   sweep(): void {
@@ -243,13 +234,13 @@ export class Registry implements RegistryReader, RegistryWriter {
   containerDied(containerId: string): void {
     const now = this.time.monotonic();
     this.sweepAt(now);
-    this.forContainer(containerId, (service, instance) => this.setInstanceState(service, instance, 'stale', now));
+    this.forContainer(containerId, now, (service, instance) => this.setInstanceState(service, instance, 'stale', now));
   }
 
   containerRemoved(containerId: string): void {
     const now = this.time.monotonic();
     this.sweepAt(now);
-    this.forContainer(containerId, (service, instance) => this.remove(service, instance, now, 'container destroyed'));
+    this.forContainer(containerId, now, (service, instance) => this.remove(service, instance, now, 'container destroyed'));
   }
 
   reconcileContainers(existing: ReadonlyMap<string, { running: boolean }>): void {
@@ -266,44 +257,68 @@ export class Registry implements RegistryReader, RegistryWriter {
     }
   }
 
-  private forContainer(containerId: string, change: (service: ServiceRecord, instance: InstanceRecord) => void): void {
-    for (const service of this.ordered) {
-      let changed = false;
-      for (const instance of [...service.instances.values()]) {
-        if (instance.container?.id !== containerId) continue;
-        change(service, instance);
-        changed = true;
-      }
-      if (changed) this.updateServiceState(service, this.time.monotonic());
-    }
-  }
-
-  private remove(service: ServiceRecord, instance: InstanceRecord, at: number, cause: RemovalCause): void {
-    service.instances.delete(instance.hostname);
-    service.counts[instance.state]--;
-    this.instanceCount--;
-    this.emit({ kind: 'instance', service: service.name, hostname: instance.hostname, from: instance.state, to: null, at: wallAt(this.time, at), exitCode: instance.report.exitCode, cause });
+  snapshot(): RegistryImage {
+    return {
+      savedAt: this.time.wall(),
+      reportsAccepted: this.reportsAccepted,
+      reportsRejected: this.reportsRejected,
+      services: this.ordered.map((s) => ({
+        name: s.name,
+        state: s.state,
+        stateSince: s.stateSince,
+        instances: [...s.instances.values()].map((i) => ({
+          service: i.service,
+          hostname: i.hostname,
+          report: i.report,
+          address: i.address,
+          origin: i.origin,
+          receivedAt: i.receivedAt,
+          reports: i.reports,
+          failures: i.failures,
+          consecutiveFailures: i.consecutiveFailures,
+          state: i.state,
+          stateSince: i.stateSince,
+          container: i.container,
+        })),
+      })),
+    };
   }
 
   /**
-   * Restores an instance read from a state file (see persistence/). Its times are wall times
-   * (the file outlives reboots); each is placed on the monotonic clock at the same distance from
-   * now, and one in the future is taken as now: a file cannot keep an instance ok past its ttl.
-   * The service must be declared and the instance not there yet.
+   * Saved times are wall times (the file outlives reboots); each is placed on the monotonic
+   * clock at the same distance from now, and one in the future is taken as now: a file cannot
+   * keep an instance ok past its ttl.
    */
-  restoreInstance(saved: SavedInstance): boolean {
+  restore(image: RegistryImage): number {
+    let restored = 0;
+    for (const saved of image.services) for (const instance of saved.instances) if (this.restoreInstance(instance)) restored++;
+    for (const service of this.ordered) {
+      const state = serviceState(service.counts);
+      const before = image.services.find((s) => s.name === service.name);
+      service.state = state;
+      service.stateSince = before?.state === state ? this.onMonotonic(before.stateSince).wall : this.time.wall();
+    }
+    this.reportsAccepted = Math.max(this.reportsAccepted, image.reportsAccepted);
+    this.reportsRejected = Math.max(this.reportsRejected, image.reportsRejected);
+    this.nextDue = 0;
+    this.sweep();
+    return restored;
+  }
+
+  private restoreInstance(saved: SavedInstance): boolean {
     const service = this.byName.get(saved.service);
-    if (!service || service.instances.has(saved.hostname)) return false;
+    if (!service || service.instances.has(saved.hostname) || this.capReached(service) !== null) return false;
     const receivedAt = this.onMonotonic(saved.receivedAt);
     const stateSince = this.onMonotonic(saved.stateSince);
     const instance: InstanceRecord = {
       ...saved,
-      report: { ...saved.report },
+      report: this.keep(saved.report),
       container: saved.container ?? null,
       receivedAt: receivedAt.wall,
       receivedMonotonic: receivedAt.monotonic,
       stateSince: stateSince.wall,
       stateSinceMonotonic: stateSince.monotonic,
+      conflict: null,
     };
     service.instances.set(instance.hostname, instance);
     service.counts[instance.state]++;
@@ -312,26 +327,30 @@ export class Registry implements RegistryReader, RegistryWriter {
     return true;
   }
 
-  /** After restoring: service states follow their instances; saved times are kept where true. */
-  restoreServices(saved: ReadonlyMap<string, { state: ServiceState; stateSince: number }>, counters: { reportsAccepted: number; reportsRejected: number }): void {
-    const now = this.time.monotonic();
-    for (const service of this.ordered) {
-      const state = serviceState(service.counts);
-      const before = saved.get(service.name);
-      service.state = state;
-      service.stateSince = before?.state === state ? this.onMonotonic(before.stateSince).wall : this.time.wall();
-    }
-    this.reportsAccepted = Math.max(this.reportsAccepted, counters.reportsAccepted);
-    this.reportsRejected = Math.max(this.reportsRejected, counters.reportsRejected);
-    this.nextDue = 0;
-    this.sweepAt(now);
-  }
-
   /** A saved wall time, no later than now, and the monotonic instant as far from now. */
   private onMonotonic(wall: number): { wall: number; monotonic: number } {
     const nowWall = this.time.wall();
     const at = Math.min(wall, nowWall);
     return { wall: at, monotonic: this.time.monotonic() - (nowWall - at) };
+  }
+
+  private forContainer(containerId: string, now: number, change: (service: ServiceRecord, instance: InstanceRecord) => void): void {
+    for (const service of this.ordered) {
+      let changed = false;
+      for (const instance of [...service.instances.values()]) {
+        if (instance.container?.id !== containerId) continue;
+        change(service, instance);
+        changed = true;
+      }
+      if (changed) this.updateServiceState(service, now);
+    }
+  }
+
+  private remove(service: ServiceRecord, instance: InstanceRecord, at: number, cause: RemovalCause): void {
+    service.instances.delete(instance.hostname);
+    service.counts[instance.state]--;
+    this.instanceCount--;
+    this.emit({ kind: 'instance', service: service.name, hostname: instance.hostname, from: instance.state, to: null, at: wallAt(this.time, at), exitCode: instance.report.exitCode, cause });
   }
 
   private sweepAt(now: number): void {
@@ -364,6 +383,7 @@ export class Registry implements RegistryReader, RegistryWriter {
     this.nextDue = nextDue;
   }
 
+  /** `at`: the monotonic instant of the change. */
   private setInstanceState(service: ServiceRecord, instance: InstanceRecord, to: InstanceState, at: number): void {
     if (instance.state === to) return;
     const from = instance.state;
@@ -395,7 +415,8 @@ export class Registry implements RegistryReader, RegistryWriter {
     return null;
   }
 
-  private keep(report: Report): KeptReport {
+  /** A result as the registry keeps it: output cut to max-output, absent fields filled in. */
+  private keep(report: Partial<KeptReport> & { exitCode: number }): KeptReport {
     const cap = this.settings.maxOutputBytes;
     const stdout = truncateUtf8(report.stdout ?? '', cap);
     const stderr = truncateUtf8(report.stderr ?? '', cap);
@@ -413,8 +434,8 @@ export class Registry implements RegistryReader, RegistryWriter {
     };
   }
 
-  private emit(change: StateChange): void {
-    this.changes++;
-    for (const listener of this.listeners) listener(change);
+  private emit(event: RegistryEvent): void {
+    if (event.kind !== 'reported') this.changes++;
+    for (const listener of this.listeners) listener(event);
   }
 }

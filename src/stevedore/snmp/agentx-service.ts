@@ -1,7 +1,8 @@
 import { Subagent, type AgentxAddress, type MibView, type SubagentHealth } from '../../agentx/index.js';
 import type { AgentxAddress as ConfiguredAddress } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
-import type { RegistryReader } from '../registry/registry.js';
+import { isStateChange } from '../registry/events.js';
+import type { RegistryEvents } from '../registry/ports.js';
 import { notificationFor } from './notifications.js';
 import { tallymanMIB } from './tallyman-mib.js';
 
@@ -18,7 +19,7 @@ export class AgentxService {
   private readonly subagent: Subagent;
   private readonly unsubscribe: () => void;
 
-  constructor(address: ConfiguredAddress, pingIntervalMs: number, view: MibView, registry: RegistryReader, log: Logger) {
+  constructor(address: ConfiguredAddress, pingIntervalMs: number, view: MibView, registry: RegistryEvents, log: Logger) {
     this.subagent = new Subagent({
       address: agentxAddress(address),
       description: 'stevedore: container health (TALLYMAN-MIB)',
@@ -27,8 +28,9 @@ export class AgentxService {
       logger: log,
     });
     this.subagent.register({ subtree: tallymanMIB, view });
-    this.unsubscribe = registry.onChange((change) => {
-      const notification = notificationFor(change);
+    this.unsubscribe = registry.subscribe((event) => {
+      if (!isStateChange(event)) return;
+      const notification = notificationFor(event);
       if (!notification) return;
       this.subagent.notify(notification.trapOid, notification.varbinds).catch((error: Error) => {
         log.debug({ err: error }, `notification not sent: ${error.message}`);

@@ -5,7 +5,8 @@ import { VERSION } from '../../common/version.js';
 import type { HostPort } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import type { InstanceView, ServiceView } from '../registry/records.js';
-import type { RegistryReader } from '../registry/registry.js';
+import { isStateChange } from '../registry/events.js';
+import type { RegistryEvents, RegistryReader } from '../registry/ports.js';
 import { instanceRow, serviceRow } from './tallyman-view.js';
 import { instanceColumns as I, scalars, serviceColumns as S, tallymanInstanceEntry, tallymanServiceEntry } from './tallyman-mib.js';
 import { formatOid, type Value } from '../../agentx/index.js';
@@ -120,16 +121,15 @@ export class EmbeddedAgent {
   private services: TableCopy | undefined;
   private instances: TableCopy | undefined;
   private lastFullSync = -Infinity;
-  /** Instances reported since the last sync; rows that appeared or vanished force a full one. */
-  private readonly reported = new Map<string, InstanceView>();
+  /** Rows that appeared or vanished since the last sync: they force a full one. */
   private rowsChanged = true;
-  /** Instances whose state changed with no report (stale on time, a container that died). */
+  /** Instances reported or changed in state since the last sync (by the event stream). */
   private readonly changed = new Set<string>();
   private readonly unsubscribe: (() => void)[] = [];
   private readonly sockets: Socket[] = [];
 
   constructor(
-    private readonly registry: RegistryReader & { sweep(): void },
+    private readonly registry: RegistryReader & RegistryEvents,
     private readonly time: Time,
     private readonly log: Logger,
   ) {}
@@ -137,10 +137,11 @@ export class EmbeddedAgent {
   /** Binds the UDP socket; rejects, naming the address, when it cannot. */
   async start(address: HostPort, community: string): Promise<void> {
     this.unsubscribe.push(
-      this.registry.onReport((instance) => this.reported.set(instanceKey(instance.service, instance.hostname), instance)),
-      this.registry.onChange((change) => {
-        if (change.from === null || change.to === null) this.rowsChanged = true;
-        else if (change.kind === 'instance') this.changed.add(instanceKey(change.service, change.hostname));
+      this.registry.subscribe((event) => {
+        if (event.kind === 'reported') this.changed.add(instanceKey(event.service, event.hostname));
+        else if (!isStateChange(event)) return;
+        else if (event.from === null || event.to === null) this.rowsChanged = true;
+        else if (event.kind === 'instance') this.changed.add(instanceKey(event.service, event.hostname));
       }),
     );
     const bound: Promise<void>[] = [];
@@ -202,7 +203,6 @@ export class EmbeddedAgent {
    */
   private sync(): void {
     const mib = this.mib!;
-    this.registry.sweep();
     const now = this.time.monotonic();
     const stats = this.registry.stats();
     mib.setScalarValue('tallymanVersion', utf8(VERSION));
@@ -220,14 +220,12 @@ export class EmbeddedAgent {
       this.rowsChanged = false;
       this.lastFullSync = now;
     } else {
-      for (const [key, i] of this.reported) this.instances!.put(key, [i.service, i.hostname], instanceCells(i, this.time));
       for (const key of this.changed) {
         const [service = '', hostname = ''] = key.split('\u0000');
         const i = this.registry.service(service)?.instances.get(hostname);
         if (i) this.instances!.put(key, [service, hostname], instanceCells(i, this.time));
       }
     }
-    this.reported.clear();
     this.changed.clear();
   }
 

@@ -11,7 +11,6 @@ export class LiveObject implements MibObject {
   constructor(
     readonly oid: Oid,
     private readonly build: (builder: MibViewBuilder) => MibViewBuilder,
-    private readonly beforeRead: () => void,
   ) {}
 
   /** The rows changed: rebuild before the next answer. */
@@ -20,7 +19,6 @@ export class LiveObject implements MibObject {
   }
 
   private view(): MibView {
-    this.beforeRead();
     this.inner ??= this.build(new MibViewBuilder()).build();
     return this.inner;
   }
@@ -35,10 +33,10 @@ export class LiveObject implements MibObject {
   }
 }
 
-export function liveTable(entry: Oid, columns: readonly number[], rows: () => Iterable<TableRow>, beforeRead: () => void): LiveObject {
-  return new LiveObject(entry, (b) => b.table(entry, columns, rows()), beforeRead);
+export function liveTable(entry: Oid, columns: readonly number[], rows: () => Iterable<TableRow>): LiveObject {
+  return new LiveObject(entry, (b) => b.table(entry, columns, rows()));
 }
 
-export function liveScalar(oid: Oid, value: () => Value | undefined, beforeRead: () => void): LiveObject {
-  return new LiveObject(oid, (b) => b.scalar(oid, value), beforeRead);
+export function liveScalar(oid: Oid, value: () => Value | undefined): LiveObject {
+  return new LiveObject(oid, (b) => b.scalar(oid, value));
 }

@@ -1,8 +1,9 @@
 import { counter32, gauge32, integer32, MibView, octetString, rowIndex, stringIndex, timeTicks, type TableRow, type Value } from '../../agentx/index.js';
 import type { Time } from '../../common/time.js';
 import { VERSION } from '../../common/version.js';
+import { isStateChange } from '../registry/events.js';
 import type { InstanceView, ServiceView } from '../registry/records.js';
-import type { RegistryReader } from '../registry/registry.js';
+import type { RegistryEvents, RegistryReader } from '../registry/ports.js';
 import { liveScalar, liveTable } from './live-objects.js';
 import { dateAndTime, TALLYMAN_STATE } from './smi-values.js';
 import { instanceColumns as I, scalars, serviceColumns as S, tallymanInstanceEntry, tallymanServiceEntry } from './tallyman-mib.js';
@@ -72,31 +73,25 @@ export function instanceRow(instance: InstanceView, time: Time): TableRow {
 /**
  * TALLYMAN-MIB served from the registry: one MibView for the whole module, built once. Values
  * are read live; the tables' rows follow the registry's instances and services (rebuilt at the
- * next request after one appears or vanishes). Every read first applies the registry's passed
- * deadlines, so a stale instance reads stale without a new report.
+ * next request after one appears or vanishes, as the event stream says). A read only reads:
+ * deadlines are applied by the registry's writes and its sweeper, which emit the events.
  */
-export function tallymanView(registry: RegistryReader & { sweep(): void }, time: Time): MibView {
-  const sweep = (): void => registry.sweep();
+export function tallymanView(registry: RegistryReader & RegistryEvents, time: Time): MibView {
   const stats = () => registry.stats();
-  const services = liveTable(tallymanServiceEntry, Object.values(S), () => registry.services().map(serviceRow), sweep);
-  const instances = liveTable(
-    tallymanInstanceEntry,
-    Object.values(I),
-    () => registry.services().flatMap((s) => [...s.instances.values()].map((i) => instanceRow(i, time))),
-    sweep,
-  );
-  registry.onChange((change) => {
-    if (change.from !== null && change.to !== null) return;
+  const services = liveTable(tallymanServiceEntry, Object.values(S), () => registry.services().map(serviceRow));
+  const instances = liveTable(tallymanInstanceEntry, Object.values(I), () => registry.services().flatMap((s) => [...s.instances.values()].map((i) => instanceRow(i, time))));
+  registry.subscribe((event) => {
+    if (!isStateChange(event) || (event.from !== null && event.to !== null)) return;
     instances.invalidate();
-    if (change.kind === 'service') services.invalidate();
+    if (event.kind === 'service') services.invalidate();
   });
   return MibView.of([
-    liveScalar(scalars.tallymanVersion, () => octetString(VERSION), sweep),
-    liveScalar(scalars.tallymanUptime, () => timeTicks((time.monotonic() - stats().startedMonotonic) / 10), sweep),
-    liveScalar(scalars.tallymanReportsAccepted, () => counter32(stats().reportsAccepted), sweep),
-    liveScalar(scalars.tallymanReportsRejected, () => counter32(stats().reportsRejected), sweep),
-    liveScalar(scalars.tallymanServiceCount, () => gauge32(stats().services), sweep),
-    liveScalar(scalars.tallymanInstanceCount, () => gauge32(stats().instances), sweep),
+    liveScalar(scalars.tallymanVersion, () => octetString(VERSION)),
+    liveScalar(scalars.tallymanUptime, () => timeTicks((time.monotonic() - stats().startedMonotonic) / 10)),
+    liveScalar(scalars.tallymanReportsAccepted, () => counter32(stats().reportsAccepted)),
+    liveScalar(scalars.tallymanReportsRejected, () => counter32(stats().reportsRejected)),
+    liveScalar(scalars.tallymanServiceCount, () => gauge32(stats().services)),
+    liveScalar(scalars.tallymanInstanceCount, () => gauge32(stats().instances)),
     services,
     instances,
   ]);

@@ -29,7 +29,7 @@ describe('the JSON API over real HTTP', { timeout: 30_000 }, () => {
     const db = r.body as { instances: Record<string, unknown>[] };
     assert.equal(db.instances.length, 2);
     const c1 = db.instances[0]!;
-    assert.deepEqual(Object.keys(c1).sort(), ['address', 'consecutiveFailures', 'durationMs', 'exitCode', 'failures', 'hostname', 'receivedAt', 'reports', 'signal', 'startedAt', 'state', 'stateSince', 'stderr', 'stdout', 'timedOut', 'truncated', 'value', 'container'].sort());
+    assert.deepEqual(Object.keys(c1).sort(), ['address', 'consecutiveFailures', 'durationMs', 'exitCode', 'failures', 'hostname', 'receivedAt', 'reports', 'signal', 'startedAt', 'state', 'stateSince', 'stderr', 'stdout', 'timedOut', 'truncated', 'value', 'container', 'origin', 'conflict'].sort());
     assert.deepEqual([c1.hostname, c1.state, c1.stdout, c1.address, c1.reports], ['c1', 'ok', 'alive\n', '127.0.0.1', 1]);
     assert.deepEqual(c1.value, { lag: 1 });
     const c2 = db.instances[1]!;

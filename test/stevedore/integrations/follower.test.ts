@@ -6,6 +6,7 @@ import { EngineApi } from '../../../src/stevedore/integrations/docker/engine-api
 import { DockerFollower } from '../../../src/stevedore/integrations/docker/follower.js';
 import { Registry } from '../../../src/stevedore/registry/registry.js';
 import { serviceConfig } from '../../harness/config-fixture.js';
+import { reportFrom } from '../../harness/result-source.js';
 import { FakeTime } from '../../harness/fake-time.js';
 import { tempDir, type TempDir } from '../../harness/temp-dir.js';
 import { waitFor } from '../../harness/wait-for.js';
@@ -99,7 +100,7 @@ describe('the Docker follower keeps order when dockerd answers slowly', { timeou
       await listed;
       engine.containers.set(ID_A, { ip: '172.17.0.2' });
       const match = await follower.match(ID_A.slice(0, 12), '172.17.0.2');
-      registry.accept({ service: 'DB', hostname: ID_A.slice(0, 12), exitCode: 0 }, '172.17.0.2', match.container);
+      registry.accept({ service: 'DB', hostname: ID_A.slice(0, 12), exitCode: 0 }, reportFrom('172.17.0.2', match.container));
       list.open();
       await waitFor('the follower following', () => follower.health().state === 'following');
       assert.equal(registry.service('DB')!.instances.size, 1);
@@ -118,8 +119,8 @@ describe('the Docker follower keeps order when dockerd answers slowly', { timeou
       engine.containers.set(ID_B, { ip: '172.17.0.3' });
       // An instance of that container, so that the registry tells when the destroy reached it.
       const ref = { id: ID_B, name: 'bbbb', image: 'img', ipAddresses: ['172.17.0.3'], ports: [] };
-      registry.accept({ service: 'DB', hostname: 'b-earlier', exitCode: 0 }, '172.17.0.3', ref);
-      const removed = new Promise<void>((resolve) => registry.onChange((c) => c.kind === 'instance' && c.to === null && resolve()));
+      registry.accept({ service: 'DB', hostname: 'b-earlier', exitCode: 0 }, reportFrom('172.17.0.3', ref));
+      const removed = new Promise<void>((resolve) => registry.subscribe((c) => c.kind === 'instance' && c.to === null && resolve()));
       const inspection = gate();
       engine.holdInspections = inspection.opened;
       const asked = new Promise<void>((resolve) => (engine.onInspect = resolve));

@@ -1,11 +1,12 @@
 import { beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Report } from '../../../src/common/report.js';
-import type { StateChange } from '../../../src/stevedore/registry/events.js';
+import { isStateChange, type StateChange } from '../../../src/stevedore/registry/events.js';
 import { Registry } from '../../../src/stevedore/registry/registry.js';
 import { serviceState } from '../../../src/stevedore/registry/states.js';
-import { restoreSnapshot, SnapshotError, takeSnapshot } from '../../../src/stevedore/registry/snapshot.js';
+import { Sweeper } from '../../../src/stevedore/registry/sweeper.js';
 import { serviceConfig } from '../../harness/config-fixture.js';
+import { reportFrom } from '../../harness/result-source.js';
 import { FakeTime } from '../../harness/fake-time.js';
 
 const SECOND = 1000;
@@ -36,7 +37,8 @@ describe('registry', () => {
       time,
     );
     changes = [];
-    registry.onChange((c) => changes.push(c));
+    registry.subscribe((e) => isStateChange(e) && changes.push(e));
+    new Sweeper(registry, time).start();
   });
 
   test('a declared service with no instances is unknown', () => {
@@ -44,7 +46,7 @@ describe('registry', () => {
   });
 
   test('a first report creates the instance, and the service follows', () => {
-    assert.deepEqual(registry.accept(report('c1'), '172.17.0.2'), { accepted: true, created: true });
+    assert.deepEqual(registry.accept(report('c1'), reportFrom('172.17.0.2')), { accepted: true, created: true });
     const db = registry.service('DB')!;
     assert.equal(db.state, 'ok');
     const c1 = db.instances.get('c1')!;
@@ -53,45 +55,45 @@ describe('registry', () => {
   });
 
   test('one instance failing among ok ones: degraded; all failing: failing', () => {
-    registry.accept(report('c1'), 'a');
-    registry.accept(report('c2', 1), 'b');
+    registry.accept(report('c1'), reportFrom('a'));
+    registry.accept(report('c2', 1), reportFrom('b'));
     assert.equal(registry.service('DB')!.state, 'degraded');
-    registry.accept(report('c1', 2), 'a');
+    registry.accept(report('c1', 2), reportFrom('a'));
     assert.equal(registry.service('DB')!.state, 'failing');
   });
 
   test('a timed-out check is failing even with exit 0 in its report', () => {
-    registry.accept(report('c1', 0, { timedOut: true }), 'a');
+    registry.accept(report('c1', 0, { timedOut: true }), reportFrom('a'));
     assert.equal(registry.service('DB')!.instances.get('c1')!.state, 'failing');
   });
 
   test('counters: reports, failures, consecutive failures reset by a success', () => {
-    for (const code of [1, 1, 0, 1]) registry.accept(report('c1', code), 'a');
+    for (const code of [1, 1, 0, 1]) registry.accept(report('c1', code), reportFrom('a'));
     const c1 = registry.service('DB')!.instances.get('c1')!;
     assert.deepEqual([c1.reports, c1.failures, c1.consecutiveFailures], [4, 3, 1]);
     assert.equal(registry.stats().reportsAccepted, 4);
   });
 
   test('reports that change nothing make no events', () => {
-    registry.accept(report('c1'), 'a');
+    registry.accept(report('c1'), reportFrom('a'));
     changes.length = 0;
-    for (let i = 0; i < 5; i++) registry.accept(report('c1'), 'a');
+    for (let i = 0; i < 5; i++) registry.accept(report('c1'), reportFrom('a'));
     assert.deepEqual(changes, []);
   });
 
   test('stateSince moves only when the state changes', () => {
-    registry.accept(report('c1'), 'a');
+    registry.accept(report('c1'), reportFrom('a'));
     const since = registry.service('DB')!.instances.get('c1')!.stateSince;
     time.advance(10 * SECOND);
-    registry.accept(report('c1'), 'a');
+    registry.accept(report('c1'), reportFrom('a'));
     assert.equal(registry.service('DB')!.instances.get('c1')!.stateSince, since);
     time.advance(10 * SECOND);
-    registry.accept(report('c1', 1), 'a');
+    registry.accept(report('c1', 1), reportFrom('a'));
     assert.equal(registry.service('DB')!.instances.get('c1')!.stateSince, time.wall());
   });
 
-  test('no report within ttl: stale at the deadline, seen by a read without any new report', () => {
-    registry.accept(report('c1'), 'a');
+  test('no report within ttl: stale at the deadline, by the sweeper, without any new report', () => {
+    registry.accept(report('c1'), reportFrom('a'));
     const receivedAt = time.wall();
     time.advance(90 * SECOND - 1);
     assert.equal(registry.service('DB')!.instances.get('c1')!.state, 'ok');
@@ -107,14 +109,14 @@ describe('registry', () => {
   });
 
   test('sweep emits the stale event on time for a listener, with no read', () => {
-    registry.accept(report('c1'), 'a');
+    registry.accept(report('c1'), reportFrom('a'));
     time.advance(91 * SECOND);
     registry.sweep();
     assert.ok(changes.some((c) => c.kind === 'instance' && c.to === 'stale'));
   });
 
   test('stale for expire: removed, and the service is unknown again', () => {
-    registry.accept(report('c1'), 'a');
+    registry.accept(report('c1'), reportFrom('a'));
     time.advance(90 * SECOND + 3600 * SECOND);
     assert.equal(registry.service('DB')!.instances.size, 0);
     assert.equal(registry.service('DB')!.state, 'unknown');
@@ -124,35 +126,35 @@ describe('registry', () => {
   });
 
   test('a stale instance that reports again is fresh again', () => {
-    registry.accept(report('c1'), 'a');
+    registry.accept(report('c1'), reportFrom('a'));
     time.advance(100 * SECOND);
-    registry.accept(report('c1', 1), 'a');
+    registry.accept(report('c1', 1), reportFrom('a'));
     assert.equal(registry.service('DB')!.instances.get('c1')!.state, 'failing');
   });
 
   test('an undeclared service is refused and counted', () => {
-    const outcome = registry.accept({ service: 'nope', hostname: 'c1', exitCode: 0 }, 'a');
+    const outcome = registry.accept({ service: 'nope', hostname: 'c1', exitCode: 0 }, reportFrom('a'));
     assert.deepEqual(outcome, { accepted: false, reason: 'unknown-service', message: "service 'nope' is not declared in the configuration" });
     assert.equal(registry.stats().reportsRejected, 1);
   });
 
   test('max-instances: existing instances keep updating, new ones are refused', () => {
-    for (const h of ['c1', 'c2', 'c3']) registry.accept(report(h), 'a');
-    const refused = registry.accept(report('c4'), 'a');
+    for (const h of ['c1', 'c2', 'c3']) registry.accept(report(h), reportFrom('a'));
+    const refused = registry.accept(report('c4'), reportFrom('a'));
     assert.equal(refused.accepted, false);
     assert.match((refused as { message: string }).message, /max-instances \(3\) reached/);
-    assert.equal(registry.accept(report('c1', 1), 'a').accepted, true);
+    assert.equal(registry.accept(report('c1', 1), reportFrom('a')).accepted, true);
     assert.equal(registry.service('DB')!.instances.get('c1')!.state, 'failing');
   });
 
   test("a service's own max-instances", () => {
-    registry.accept({ service: 'web', hostname: 'w1', exitCode: 0 }, 'a');
-    const refused = registry.accept({ service: 'web', hostname: 'w2', exitCode: 0 }, 'a');
+    registry.accept({ service: 'web', hostname: 'w1', exitCode: 0 }, reportFrom('a'));
+    const refused = registry.accept({ service: 'web', hostname: 'w2', exitCode: 0 }, reportFrom('a'));
     assert.match((refused as { message: string }).message, /max-instances of service 'web' \(1\) reached/);
   });
 
   test('output is cut to max-output per stream, on a character boundary, and marked truncated', () => {
-    registry.accept(report('c1', 0, { stdout: 'abcdefghij', stderr: 'ééééé' }), 'a');
+    registry.accept(report('c1', 0, { stdout: 'abcdefghij', stderr: 'ééééé' }), reportFrom('a'));
     const kept = registry.service('DB')!.instances.get('c1')!.report;
     assert.equal(kept.stdout, 'abcdefgh');
     assert.equal(kept.stderr, 'éééé');
@@ -160,8 +162,8 @@ describe('registry', () => {
   });
 
   test('reload: new services appear, removed ones vanish, kept ones keep their instances', () => {
-    registry.accept(report('c1'), 'a');
-    registry.accept({ service: 'web', hostname: 'w1', exitCode: 0 }, 'a');
+    registry.accept(report('c1'), reportFrom('a'));
+    registry.accept({ service: 'web', hostname: 'w1', exitCode: 0 }, reportFrom('a'));
     registry.reconfigure({ services: [serviceConfig('DB'), serviceConfig('cache')], maxInstances: 3, maxOutputBytes: 8 });
     assert.deepEqual(registry.services().map((s) => s.name), ['DB', 'cache']);
     assert.equal(registry.service('DB')!.instances.size, 1);
@@ -172,14 +174,14 @@ describe('registry', () => {
   });
 
   test('reload with a shorter ttl applies to instances already there', () => {
-    registry.accept(report('c1'), 'a');
+    registry.accept(report('c1'), reportFrom('a'));
     time.advance(20 * SECOND);
     registry.reconfigure({ services: [serviceConfig('DB', { ttlMs: 10 * SECOND })], maxInstances: 3, maxOutputBytes: 8 });
     assert.equal(registry.service('DB')!.instances.get('c1')!.state, 'stale');
   });
 
   test('the system clock stepped back an hour: a silent instance still goes stale at its ttl, and expires on time', () => {
-    registry.accept(report('c1'), 'a');
+    registry.accept(report('c1'), reportFrom('a'));
     time.stepWall(-3600 * SECOND);
     time.advance(90 * SECOND - 1);
     assert.equal(registry.service('DB')!.instances.get('c1')!.state, 'ok');
@@ -190,9 +192,9 @@ describe('registry', () => {
   });
 
   test('the system clock stepped forward two minutes: nothing goes stale or is removed', () => {
-    registry.accept(report('c1'), 'a');
+    registry.accept(report('c1'), reportFrom('a'));
     time.advance(60 * SECOND);
-    registry.accept(report('c2'), 'a');
+    registry.accept(report('c2'), reportFrom('a'));
     changes.length = 0;
     time.stepWall(120 * SECOND);
     registry.sweep();
@@ -201,9 +203,9 @@ describe('registry', () => {
   });
 
   test('times shown are wall times: a report after a clock step shows the stepped time', () => {
-    registry.accept(report('c1'), 'a');
+    registry.accept(report('c1'), reportFrom('a'));
     time.stepWall(-3600 * SECOND);
-    registry.accept(report('c1', 1), 'a');
+    registry.accept(report('c1', 1), reportFrom('a'));
     const c1 = registry.service('DB')!.instances.get('c1')!;
     assert.deepEqual([c1.receivedAt, c1.stateSince], [time.wall(), time.wall()]);
     assert.equal(changes.at(-2)?.at, time.wall());
@@ -212,7 +214,7 @@ describe('registry', () => {
   test('counters never go backwards', () => {
     let last = 0;
     for (let i = 0; i < 20; i++) {
-      registry.accept(report(`c${i % 4}`, i % 3), 'a');
+      registry.accept(report(`c${i % 4}`, i % 3), reportFrom('a'));
       time.advance(30 * SECOND);
       const { reportsAccepted, reportsRejected } = registry.stats();
       assert.ok(reportsAccepted + reportsRejected >= last);
@@ -230,11 +232,12 @@ describe('registry and containers (docker-socket)', () => {
   beforeEach(() => {
     time = new FakeTime();
     registry = new Registry({ services: [serviceConfig('DB')], maxInstances: 100, maxOutputBytes: 4096 }, time);
-    registry.accept({ service: 'DB', hostname: 'aaa', exitCode: 0 }, '172.17.0.2', container('aaa111'));
-    registry.accept({ service: 'DB', hostname: 'bbb', exitCode: 0 }, '172.17.0.3', container('bbb222'));
-    registry.accept({ service: 'DB', hostname: 'host', exitCode: 0 }, '10.0.0.9');
+    registry.accept({ service: 'DB', hostname: 'aaa', exitCode: 0 }, reportFrom('172.17.0.2', container('aaa111')));
+    registry.accept({ service: 'DB', hostname: 'bbb', exitCode: 0 }, reportFrom('172.17.0.3', container('bbb222')));
+    registry.accept({ service: 'DB', hostname: 'host', exitCode: 0 }, reportFrom('10.0.0.9'));
     changes = [];
-    registry.onChange((c) => changes.push(c));
+    registry.subscribe((e) => isStateChange(e) && changes.push(e));
+    new Sweeper(registry, time).start();
   });
 
   test('an instance keeps the container it reports from', () => {
@@ -266,62 +269,7 @@ describe('registry and containers (docker-socket)', () => {
 
   test('a container that starts again and reports is fresh again', () => {
     registry.containerDied('aaa111');
-    registry.accept({ service: 'DB', hostname: 'aaa', exitCode: 0 }, '172.17.0.2', container('aaa111'));
+    registry.accept({ service: 'DB', hostname: 'aaa', exitCode: 0 }, reportFrom('172.17.0.2', container('aaa111')));
     assert.equal(registry.service('DB')!.instances.get('aaa')!.state, 'ok');
-  });
-});
-
-describe('state file format', () => {
-  test('a snapshot restores every instance, its counters, state and container', () => {
-    const time = new FakeTime();
-    const settings = { services: [serviceConfig('DB'), serviceConfig('web')], maxInstances: 100, maxOutputBytes: 4096 };
-    const before = new Registry(settings, time);
-    const container = { id: 'abc', name: 'db-1', image: 'mariadb:11', ipAddresses: ['172.17.0.2'], ports: ['0.0.0.0:3306->3306/tcp'] };
-    before.accept({ service: 'DB', hostname: 'c1', exitCode: 1, stdout: 'x', value: { a: [1] } }, '172.17.0.2', container);
-    before.accept({ service: 'web', hostname: 'w1', exitCode: 0 }, '10.0.0.3');
-    const text = JSON.stringify(takeSnapshot(before, time.wall()));
-    const after = new Registry(settings, time);
-    assert.deepEqual(restoreSnapshot(after, text), { instances: 2, leftOut: 0 });
-    const c1 = after.service('DB')!.instances.get('c1')!;
-    assert.deepEqual(c1, before.service('DB')!.instances.get('c1'));
-    assert.deepEqual(after.stats().reportsAccepted, 2);
-    assert.equal(after.service('DB')!.state, 'failing');
-  });
-
-  test('a time in the future is taken as now: the instance goes stale a ttl later, not never', () => {
-    const time = new FakeTime();
-    const settings = { services: [serviceConfig('DB', { ttlMs: 90 * SECOND })], maxInstances: 100, maxOutputBytes: 4096 };
-    const before = new Registry(settings, time);
-    before.accept({ service: 'DB', hostname: 'c1', exitCode: 0 }, '10.0.0.2');
-    const snapshot = takeSnapshot(before, time.wall());
-    snapshot.services[0]!.instances[0]!.receivedAt = '9999-12-31T00:00:00.000Z';
-    snapshot.services[0]!.instances[0]!.stateSince = '9999-12-31T00:00:00.000Z';
-    const after = new Registry(settings, time);
-    restoreSnapshot(after, JSON.stringify(snapshot));
-    assert.equal(after.service('DB')!.instances.get('c1')!.receivedAt, time.wall());
-    time.advance(90 * SECOND);
-    assert.equal(after.service('DB')!.instances.get('c1')!.state, 'stale');
-  });
-
-  test('restored times keep their distance from now on the monotonic clock', () => {
-    const time = new FakeTime();
-    const settings = { services: [serviceConfig('DB', { ttlMs: 90 * SECOND })], maxInstances: 100, maxOutputBytes: 4096 };
-    const before = new Registry(settings, time);
-    before.accept({ service: 'DB', hostname: 'c1', exitCode: 0 }, '10.0.0.2');
-    const text = JSON.stringify(takeSnapshot(before, time.wall()));
-    time.advance(60 * SECOND);
-    const after = new Registry(settings, time);
-    restoreSnapshot(after, text);
-    time.advance(30 * SECOND - 1);
-    assert.equal(after.service('DB')!.instances.get('c1')!.state, 'ok');
-    time.advance(1);
-    assert.equal(after.service('DB')!.instances.get('c1')!.state, 'stale');
-  });
-
-  test('a malformed file is refused whole, naming the place', () => {
-    const registry = new Registry({ services: [serviceConfig('DB')], maxInstances: 100, maxOutputBytes: 4096 }, new FakeTime());
-    const text = JSON.stringify({ format: 'stevedore-state', version: 1, reportsAccepted: 0, reportsRejected: 0, services: [{ name: 'DB', state: 'ok', stateSince: '2026-01-01T00:00:00Z', instances: [{ hostname: 'c1' }] }] });
-    assert.throws(() => restoreSnapshot(registry, text), (e: unknown) => e instanceof SnapshotError && /services\[0\]\.instances\[0\]\.state: not an instance state/.test(e.message));
-    assert.equal(registry.stats().instances, 0);
   });
 });

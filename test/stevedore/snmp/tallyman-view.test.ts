@@ -1,11 +1,14 @@
 import { beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatOid, parseOid, rowIndex, stringIndex, ValueType, type MibView, type Oid } from '../../../src/agentx/index.js';
+import type { RegistryEvent } from '../../../src/stevedore/registry/events.js';
 import { Registry } from '../../../src/stevedore/registry/registry.js';
+import { Sweeper } from '../../../src/stevedore/registry/sweeper.js';
 import { dateAndTime } from '../../../src/stevedore/snmp/smi-values.js';
 import { instanceColumns as I, scalars, serviceColumns as S, tallymanInstanceEntry, tallymanMIB, tallymanServiceEntry } from '../../../src/stevedore/snmp/tallyman-mib.js';
 import { tallymanView } from '../../../src/stevedore/snmp/tallyman-view.js';
 import { serviceConfig } from '../../harness/config-fixture.js';
+import { reportFrom } from '../../harness/result-source.js';
 import { FakeTime } from '../../harness/fake-time.js';
 
 const svc = (name: string, column: number): Oid => [...tallymanServiceEntry, column, ...stringIndex(name)];
@@ -20,11 +23,14 @@ describe('TALLYMAN-MIB view of the registry', () => {
   let time: FakeTime;
   let registry: Registry;
   let view: MibView;
+  let sweeper: Sweeper;
 
   beforeEach(() => {
     time = new FakeTime();
     registry = new Registry({ services: [serviceConfig('DB', { description: 'données' }), serviceConfig('web')], maxInstances: 100, maxOutputBytes: 4096 }, time);
     view = tallymanView(registry, time);
+    sweeper = new Sweeper(registry, time);
+    sweeper.start();
   });
 
   const walk = (): string[] => {
@@ -39,7 +45,7 @@ describe('TALLYMAN-MIB view of the registry', () => {
   };
 
   test('scalars', () => {
-    registry.accept({ service: 'DB', hostname: 'c1', exitCode: 0 }, '10.0.0.2');
+    registry.accept({ service: 'DB', hostname: 'c1', exitCode: 0 }, reportFrom('10.0.0.2'));
     time.advance(12_340);
     assert.deepEqual(view.get([...scalars.tallymanUptime, 0]), { type: ValueType.TimeTicks, value: 1234 });
     assert.deepEqual(view.get([...scalars.tallymanReportsAccepted, 0]), { type: ValueType.Counter32, value: 1 });
@@ -48,8 +54,8 @@ describe('TALLYMAN-MIB view of the registry', () => {
   });
 
   test('a service row for every declared service, with counts and description in UTF-8 bytes', () => {
-    registry.accept({ service: 'DB', hostname: 'c1', exitCode: 0 }, 'a');
-    registry.accept({ service: 'DB', hostname: 'c2', exitCode: 1 }, 'a');
+    registry.accept({ service: 'DB', hostname: 'c1', exitCode: 0 }, reportFrom('a'));
+    registry.accept({ service: 'DB', hostname: 'c2', exitCode: 1 }, reportFrom('a'));
     assert.deepEqual(view.get(svc('DB', S.tallymanServiceState)), { type: ValueType.Integer, value: 2 });
     assert.deepEqual(view.get(svc('web', S.tallymanServiceState)), { type: ValueType.Integer, value: 5 });
     assert.deepEqual(view.get(svc('DB', S.tallymanServiceFailing)), { type: ValueType.Gauge32, value: 1 });
@@ -59,7 +65,7 @@ describe('TALLYMAN-MIB view of the registry', () => {
 
   test('instance rows appear with the first report, without rebuilding anything by hand', () => {
     assert.equal(view.get(inst('DB', 'c1', I.tallymanInstanceState)).type, ValueType.noSuchInstance);
-    registry.accept({ service: 'DB', hostname: 'c1', exitCode: 3, stdout: 'ünïcode', value: { lag: 2 } }, '172.17.0.5');
+    registry.accept({ service: 'DB', hostname: 'c1', exitCode: 3, stdout: 'ünïcode', value: { lag: 2 } }, reportFrom('172.17.0.5'));
     assert.deepEqual(view.get(inst('DB', 'c1', I.tallymanInstanceState)), { type: ValueType.Integer, value: 3 });
     assert.deepEqual(view.get(inst('DB', 'c1', I.tallymanInstanceExitCode)), { type: ValueType.Integer, value: 3 });
     assert.deepEqual(bytes(view.get(inst('DB', 'c1', I.tallymanInstanceStdout))), Buffer.from('ünïcode'));
@@ -69,24 +75,38 @@ describe('TALLYMAN-MIB view of the registry', () => {
   });
 
   test('age grows and the state turns stale with time alone', () => {
-    registry.accept({ service: 'DB', hostname: 'c1', exitCode: 0 }, 'a');
+    registry.accept({ service: 'DB', hostname: 'c1', exitCode: 0 }, reportFrom('a'));
     time.advance(95_000);
     assert.deepEqual(view.get(inst('DB', 'c1', I.tallymanInstanceAge)), { type: ValueType.Gauge32, value: 95 });
     assert.deepEqual(view.get(inst('DB', 'c1', I.tallymanInstanceState)), { type: ValueType.Integer, value: 4 });
     assert.deepEqual(view.get(svc('DB', S.tallymanServiceState)), { type: ValueType.Integer, value: 4 });
   });
 
+  test('a read emits nothing: an instance past its ttl turns stale, with its notification, at the sweep', () => {
+    sweeper.stop();
+    registry.accept({ service: 'DB', hostname: 'c1', exitCode: 0 }, reportFrom('a'));
+    const events: RegistryEvent[] = [];
+    registry.subscribe((e) => events.push(e));
+    time.advance(95_000);
+    walk();
+    view.get(inst('DB', 'c1', I.tallymanInstanceState));
+    assert.equal(events.length, 0);
+    registry.sweep();
+    assert.deepEqual(events.map((e) => [e.kind, 'to' in e ? e.to : null]), [['instance', 'stale'], ['service', 'stale']]);
+    assert.deepEqual(view.get(inst('DB', 'c1', I.tallymanInstanceState)), { type: ValueType.Integer, value: 4 });
+  });
+
   test('an expired instance vanishes from the table', () => {
-    registry.accept({ service: 'DB', hostname: 'c1', exitCode: 0 }, 'a');
+    registry.accept({ service: 'DB', hostname: 'c1', exitCode: 0 }, reportFrom('a'));
     time.advance(90_000 + 3_600_000);
     assert.equal(view.get(inst('DB', 'c1', I.tallymanInstanceState)).type, ValueType.noSuchInstance);
     assert.ok(!walk().some((oid) => oid.startsWith(formatOid(tallymanInstanceEntry))));
   });
 
   test('a walk goes column by column, rows in index order, and ends with endOfMibView', () => {
-    registry.accept({ service: 'web', hostname: 'b', exitCode: 0 }, 'a');
-    registry.accept({ service: 'DB', hostname: 'zz', exitCode: 0 }, 'a');
-    registry.accept({ service: 'DB', hostname: 'a', exitCode: 0 }, 'a');
+    registry.accept({ service: 'web', hostname: 'b', exitCode: 0 }, reportFrom('a'));
+    registry.accept({ service: 'DB', hostname: 'zz', exitCode: 0 }, reportFrom('a'));
+    registry.accept({ service: 'DB', hostname: 'a', exitCode: 0 }, reportFrom('a'));
     const states = walk().filter((oid) => oid.startsWith(`${formatOid(tallymanInstanceEntry)}.${I.tallymanInstanceState}.`));
     // Index order: length first (RFC 2578 section 7.7), so 'DB' (2) sorts before 'web' (3), 'a' before 'zz'.
     assert.deepEqual(states, [
@@ -99,7 +119,7 @@ describe('TALLYMAN-MIB view of the registry', () => {
   });
 
   test('a reload that removes a service removes its rows', () => {
-    registry.accept({ service: 'web', hostname: 'w1', exitCode: 0 }, 'a');
+    registry.accept({ service: 'web', hostname: 'w1', exitCode: 0 }, reportFrom('a'));
     registry.reconfigure({ services: [serviceConfig('DB')], maxInstances: 100, maxOutputBytes: 4096 });
     assert.equal(view.get(svc('web', S.tallymanServiceState)).type, ValueType.noSuchInstance);
     assert.equal(view.get(inst('web', 'w1', I.tallymanInstanceState)).type, ValueType.noSuchInstance);

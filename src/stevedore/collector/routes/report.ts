@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Report } from '../../../common/report.js';
 import { REPORT_PATH } from '../../../common/report.js';
-import type { RegistryReader, RegistryWriter } from '../../registry/registry.js';
+import type { RegistryReader, RegistryWriter } from '../../registry/ports.js';
 import type { Admission } from '../admission.js';
 import type { ContainerCheck } from '../container-check.js';
 import { normaliseAddress } from '../access-list.js';
 import type { OnceAMinute } from '../once-a-minute.js';
 import { refusals } from '../refusal.js';
-import { MAX_VALUE_DEPTH, reportSchema, withinDepth } from '../report-schema.js';
+import { MAX_VALUE_DEPTH, reportSchema, withinDepth } from '../../../common/report-schema.js';
 
 export interface ReportRouteDeps {
   registry: RegistryReader & RegistryWriter;
@@ -46,7 +46,7 @@ export function reportRoute(app: FastifyInstance, deps: ReportRouteDeps): void {
         }
         container = match.container;
       }
-      const outcome = deps.registry.accept(report, address, container);
+      const outcome = deps.registry.accept(report, { origin: 'report', address, container });
       if (outcome.accepted) {
         return reply.code(204).send();
       }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { RegistryReader } from '../../registry/registry.js';
+import type { RegistryReader } from '../../registry/ports.js';
 import { serviceDetailJson, serviceJson } from '../views.js';
 
 /** GET /v1/services and GET /v1/services/:name: the registry as JSON. */

@@ -1,7 +1,7 @@
 import type { Time, TimerHandle } from '../../../common/time.js';
 import type { Logger } from '../../logging/logger.js';
 import type { ContainerMatch } from '../../collector/container-check.js';
-import type { RegistryWriter } from '../../registry/registry.js';
+import type { RegistryWriter } from '../../registry/ports.js';
 import { containerFromInspect, namesContainer, toRef, type ContainerInfo } from './container-info.js';
 import { EngineApi } from './engine-api.js';
 import { fromContainer } from './source-match.js';
