@@ -2,10 +2,12 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { AddressInfo } from 'node:net';
 import type { Cidr } from '../../src/stevedore/config/config.js';
+import type { AdmissionSettings } from '../../src/stevedore/collector/admission.js';
 import { buildCollector, type Collector, type CollectorOptions } from '../../src/stevedore/collector/app.js';
 import { Registry, type RegistrySettings } from '../../src/stevedore/registry/registry.js';
 import { serviceConfig } from './config-fixture.js';
 import { FakeClock } from './fake-clock.js';
+import { FakeTime } from './fake-time.js';
 
 export const cidr = (text: string): Cidr => {
   const [address = '', prefix = ''] = text.split('/');
@@ -14,10 +16,15 @@ export const cidr = (text: string): Cidr => {
 
 export const LOOPBACK_AND_PRIVATE = ['127.0.0.0/8', '::1/128', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'].map(cidr);
 
+/** Loopback and the private ranges may report, no token, the default rate-limit (50 200). */
+export const OPEN_ADMISSION: AdmissionSettings = { allow: LOOPBACK_AND_PRIVATE, deny: [], token: null, rateLimit: { perSecond: 50, burst: 200 } };
+
 export interface RunningCollector {
   url: string;
   registry: Registry;
   clock: FakeClock;
+  /** The collector's monotonic time (rate limit, once-a-minute warnings). */
+  time: FakeTime;
   collector: Collector;
   /** The log lines written so far, parsed. */
   logs: Record<string, unknown>[];
@@ -28,9 +35,10 @@ export interface RunningCollector {
 
 /** A collector on a real loopback port, with a fake clock and its log captured. */
 export async function startCollector(
-  options: Partial<Omit<CollectorOptions, 'registry' | 'logger' | 'clock'>> & { registry?: Partial<RegistrySettings>; host?: string } = {},
+  options: Partial<Omit<CollectorOptions, 'registry' | 'logger' | 'clock' | 'time'>> & { registry?: Partial<RegistrySettings>; host?: string } = {},
 ): Promise<RunningCollector> {
   const clock = new FakeClock();
+  const time = new FakeTime();
   const registry = new Registry(
     { services: [serviceConfig('DB'), serviceConfig('web')], maxInstances: 10_000, maxOutputBytes: 4096, ...options.registry },
     clock,
@@ -45,10 +53,10 @@ export async function startCollector(
   const collector = buildCollector({
     registry,
     clock,
+    time,
     logger: pino({ level: 'info' }, sink),
-    admission: options.admission ?? { allow: LOOPBACK_AND_PRIVATE, deny: [], token: null },
+    admission: options.admission ?? OPEN_ADMISSION,
     ...(options.bodyLimit !== undefined && { bodyLimit: options.bodyLimit }),
-    ...(options.rateLimit !== undefined && { rateLimit: options.rateLimit }),
     ...(options.health !== undefined && { health: options.health }),
   });
   await collector.app.listen({ host: options.host ?? '127.0.0.1', port: 0 });
@@ -58,6 +66,7 @@ export async function startCollector(
     url,
     registry,
     clock,
+    time,
     collector,
     logs,
     async post(body, headers = {}) {

@@ -51,6 +51,7 @@ export interface RegistryReader {
 export interface RegistryWriter {
   /** `container`: the container the report comes from, when stevedore follows Docker. */
   accept(report: Report, address: string, container?: ContainerRef | null): AcceptOutcome;
+  /** Counts a refused report: the collector calls it once per refusal, accept() never does. */
   countRejected(): void;
   reconfigure(settings: RegistrySettings): void;
   /** Applies the stale and expiry deadlines that have passed; reads do it too. */
@@ -136,7 +137,6 @@ export class Registry implements RegistryReader, RegistryWriter {
     this.sweepAt(now);
     const service = this.byName.get(report.service);
     if (!service) {
-      this.countRejected();
       return { accepted: false, reason: 'unknown-service', message: `service '${report.service}' is not declared in the configuration` };
     }
     let instance = service.instances.get(report.hostname);
@@ -144,7 +144,6 @@ export class Registry implements RegistryReader, RegistryWriter {
     if (!instance) {
       const cap = this.capReached(service);
       if (cap) {
-        this.countRejected();
         return { accepted: false, reason: 'instance-cap', message: cap };
       }
       instance = {
