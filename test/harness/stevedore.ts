@@ -21,7 +21,7 @@ export interface RunningStevedore {
  * Starts the built stevedore in the foreground (-F) on a private loopback port with the given
  * configuration statements; `listen` and `agentx-socket none` are added unless the text has them.
  */
-export async function startStevedore(dir: TempDir, statements: string, options: { args?: string[]; name?: string; port?: number } = {}): Promise<RunningStevedore> {
+export async function startStevedore(dir: TempDir, statements: string, options: { args?: string[]; name?: string; port?: number; env?: NodeJS.ProcessEnv } = {}): Promise<RunningStevedore> {
   const port = options.port ?? (await freePort());
   const configFile = dir.file(`${options.name ?? 'stevedore'}.conf`);
   const compose = (text: string): string =>
@@ -33,6 +33,7 @@ export async function startStevedore(dir: TempDir, statements: string, options: 
     command: process.execPath,
     args: [STEVEDORE, '-F', ...(options.args ?? ['-s']), '-f', configFile],
     dir: dir.path,
+    ...(options.env && { env: options.env }),
     ready: async () => (await fetch(`${url}/v1/health`)).ok,
   });
   return {
