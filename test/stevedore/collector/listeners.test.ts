@@ -53,23 +53,20 @@ describe('slow clients are cut off within a second of their timeout', { timeout:
     await c.close();
   });
 
-  test('headers that never end: 408, and the connection closed', async () => {
-    const slow = await client(servers[0]!);
-    slow.socket.write('POST /v1/report HTTP/1.1\r\nHost: x\r\n');
-    dribble(slow.socket, 'X-Slow: y\r\n');
-    const lived = await slow.closed;
-    assert.match(slow.received(), /^HTTP\/1\.1 408 /);
-    assert.ok(lived < GENEROUS_MS, `the connection lived ${Math.round(lived)} ms past a ${timeouts.headersTimeoutMs} ms header timeout`);
-  });
-
-  test('a body that never ends: 408, and the connection closed', async () => {
-    const slow = await client(servers[0]!);
-    slow.socket.write('POST /v1/report HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{');
-    dribble(slow.socket, ' ');
-    const lived = await slow.closed;
-    assert.match(slow.received(), /^HTTP\/1\.1 408 /);
-    assert.ok(lived < GENEROUS_MS, `the connection lived ${Math.round(lived)} ms past a ${timeouts.requestTimeoutMs} ms request timeout`);
-  });
+  const slowSenders: [string, string, string, number][] = [
+    ['headers that never end', 'POST /v1/report HTTP/1.1\r\nHost: x\r\n', 'X-Slow: y\r\n', timeouts.headersTimeoutMs],
+    ['a body that never ends', 'POST /v1/report HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{', ' ', timeouts.requestTimeoutMs],
+  ];
+  for (const [name, start, piece, timeoutMs] of slowSenders) {
+    test(`${name}: 408, and the connection closed`, async () => {
+      const slow = await client(servers[0]!);
+      slow.socket.write(start);
+      dribble(slow.socket, piece);
+      const lived = await slow.closed;
+      assert.match(slow.received(), /^HTTP\/1\.1 408 /);
+      assert.ok(lived < GENEROUS_MS, `the connection lived ${Math.round(lived)} ms past a ${timeoutMs} ms timeout`);
+    });
+  }
 
   test('a prompt report on the same listener is answered meanwhile', async () => {
     const prompt = await client(servers[0]!);

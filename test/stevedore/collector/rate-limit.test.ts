@@ -20,6 +20,16 @@ async function report(c: RunningCollector, address: string, hostname: string, he
 const collectorWith = (rateLimit: RateLimit | null, token: string | null = null): Promise<RunningCollector> =>
   startCollector({ admission: { ...OPEN_ADMISSION, token, rateLimit } });
 
+/** Runs `body` against a collector of its own, closed afterwards. */
+async function withCollector(rateLimit: RateLimit | null, token: string | null, body: (c: RunningCollector) => Promise<void>): Promise<void> {
+  const c = await collectorWith(rateLimit, token);
+  try {
+    await body(c);
+  } finally {
+    await c.close();
+  }
+}
+
 describe('rate-limit: one NAT source with more instances than its rate admits', { timeout: 60_000 }, () => {
   // 100 containers behind one address, each reporting every 10 s at its own fixed moment
   // (evenly spread: 10 reports/s), against rate-limit 5 20: twice what the limit admits.
@@ -75,34 +85,25 @@ describe('rate-limit: one NAT source with more instances than its rate admits', 
 });
 
 describe('rate-limit: what counts, and its clock', { timeout: 30_000 }, () => {
-  test('wrong tokens spend the source\'s rate: after the burst, 429 even with the right token', async () => {
-    const c = await collectorWith({ perSecond: 1, burst: 3 }, 's3cret');
-    try {
+  test('wrong tokens spend the source\'s rate: after the burst, 429 even with the right token', () =>
+    withCollector({ perSecond: 1, burst: 3 }, 's3cret', async (c) => {
       const statuses = [];
       for (let i = 0; i < 3; i++) statuses.push((await report(c, NAT, `c${i}`, { authorization: 'Bearer guess' })).code);
       assert.deepEqual(statuses, ['TOKEN_WRONG', 'TOKEN_WRONG', 'TOKEN_WRONG']);
       const next = await report(c, NAT, 'c0', { authorization: 'Bearer s3cret' });
       assert.deepEqual([next.status, next.code, next.retryAfter], [429, 'RATE_LIMITED', '1']);
       assert.equal((await report(c, '10.99.0.1', 'c0', { authorization: 'Bearer s3cret' })).status, 204, 'another source is not held back');
-    } finally {
-      await c.close();
-    }
-  });
+    }));
 
-  test('rate-limit off admits everything', async () => {
-    const c = await collectorWith(null);
-    try {
+  test('rate-limit off admits everything', () =>
+    withCollector(null, null, async (c) => {
       const statuses = new Set<number>();
       for (let i = 0; i < 500; i++) statuses.add((await report(c, NAT, `c${i % 3}`)).status);
       assert.deepEqual([...statuses], [204]);
-    } finally {
-      await c.close();
-    }
-  });
+    }));
 
-  test('a wall clock stepped back an hour refuses nothing more: buckets run on the monotonic clock', async () => {
-    const c = await collectorWith({ perSecond: 1, burst: 2 });
-    try {
+  test('a wall clock stepped back an hour refuses nothing more: buckets run on the monotonic clock', () =>
+    withCollector({ perSecond: 1, burst: 2 }, null, async (c) => {
       assert.equal((await report(c, NAT, 'a')).status, 204);
       assert.equal((await report(c, NAT, 'b')).status, 204);
       assert.equal((await report(c, NAT, 'c')).status, 429);
@@ -111,20 +112,13 @@ describe('rate-limit: what counts, and its clock', { timeout: 30_000 }, () => {
       assert.equal((await report(c, NAT, 'c')).status, 204);
       c.time.stepWall(3_600_000 * 2);
       assert.equal((await report(c, NAT, 'd')).status, 429, 'a step forward refills nothing either');
-    } finally {
-      await c.close();
-    }
-  });
+    }));
 
-  test('a reload changes the rate', async () => {
-    const c = await collectorWith({ perSecond: 1, burst: 1 });
-    try {
+  test('a reload changes the rate', () =>
+    withCollector({ perSecond: 1, burst: 1 }, null, async (c) => {
       assert.equal((await report(c, NAT, 'a')).status, 204);
       assert.equal((await report(c, NAT, 'b')).status, 429);
       c.collector.reconfigure({ ...OPEN_ADMISSION, rateLimit: { perSecond: 100, burst: 100 } });
       for (let i = 0; i < 50; i++) assert.equal((await report(c, NAT, `c${i}`)).status, 204);
-    } finally {
-      await c.close();
-    }
-  });
+    }));
 });
