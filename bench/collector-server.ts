@@ -27,10 +27,9 @@ if (kind === 'bare') {
     registry,
     time: systemTime,
     logger: pino({ level: 'warn' }),
-    admission: { allow: [loopback], deny: [], token: null },
-    rateLimit: { perSecond: 1e9, burst: 1e9 },
+    admission: { allow: [loopback], deny: [], token: null, rateLimit: { perSecond: 1e9, burst: 1e9 } },
   });
-  const [server] = await listenAll(app, [{ host: '127.0.0.1', port: 0 }]);
+  const [server] = await listenAll(app, [{ host: '127.0.0.1', port: 0 }], { maxConnections: 512 });
   port = (server!.address() as AddressInfo).port;
 }
 process.stdout.write(`${port}\n`);

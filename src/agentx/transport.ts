@@ -1,4 +1,5 @@
 import { createConnection, type Socket } from 'node:net';
+import { formatHostPort, parseHostPort } from '../common/host-port.js';
 import { AgentxError } from './errors.js';
 
 /** Where the master agent listens (snmpd.conf agentXSocket). */
@@ -15,18 +16,18 @@ export const DEFAULT_AGENTX_ADDRESS = 'unix:/var/agentx/master';
 export function parseAgentxAddress(text: string): AgentxAddress {
   if (text.startsWith('/')) return { transport: 'unix', path: text };
   if (text.startsWith('unix:') && text.length > 5) return { transport: 'unix', path: text.slice(5) };
-  const tcp = /^tcp:(?:(\[[^\]]+\]|[^:]+):)?(\d{1,5})$/.exec(text);
-  if (tcp) {
-    const port = Number(tcp[2]);
-    const host = tcp[1] === undefined ? 'localhost' : tcp[1].replace(/^\[(.*)\]$/, '$1');
-    if (port > 0 && port < 65536) return { transport: 'tcp', host, port };
+  if (text.startsWith('tcp:')) {
+    const rest = text.slice('tcp:'.length);
+    // snmpd reads a bare port as one on localhost.
+    const tcp = parseHostPort(/^\d+$/.test(rest) ? `localhost:${rest}` : rest);
+    if (tcp.ok) return { transport: 'tcp', ...tcp.value };
   }
   throw new AgentxError('AGENTX_CONFIG', `'${text}' is not an AgentX address: write unix:/PATH (or /PATH) or tcp:HOST:PORT, as in snmpd.conf's agentXSocket`);
 }
 
 export function formatAgentxAddress(address: AgentxAddress): string {
   if (address.transport === 'unix') return `unix:${address.path}`;
-  return address.host.includes(':') ? `tcp:[${address.host}]:${address.port}` : `tcp:${address.host}:${address.port}`;
+  return `tcp:${formatHostPort(address)}`;
 }
 
 /**

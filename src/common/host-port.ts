@@ -17,10 +17,15 @@ export interface HostPortRules {
   hostOptional?: boolean;
 }
 
-export type HostPortResult = { ok: true; value: HostPort } | { ok: false; reason: string };
+/** What is wrong with a text, for callers that word their own messages. */
+export type HostPortProblem = 'not-host-port' | 'not-ipv6' | 'no-port' | 'bad-port';
+
+export type HostPortResult = { ok: true; value: HostPort } | { ok: false; problem: HostPortProblem; reason: string };
 
 /** RFC 1123 host names (letters, digits, hyphens; dot-separated labels of at most 63). */
 const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+
+const NOT_HOST_PORT = 'is not HOST:PORT (IPv6 addresses go in brackets: [::1]:8990)';
 
 function isHost(text: string): boolean {
   return isIP(text) === 4 || HOST_NAME.test(text);
@@ -37,9 +42,9 @@ export function parseHostPort(text: string, rules: HostPortRules = {}): HostPort
   if (bracketed) {
     host = bracketed[1] ?? '';
     portText = bracketed[2] ?? null;
-    if (isIP(host) !== 6) return { ok: false, reason: `'${host}' is not an IPv6 address` };
+    if (isIP(host) !== 6) return { ok: false, problem: 'not-ipv6', reason: `'${host}' is not an IPv6 address` };
   } else if (text.indexOf(':') !== text.lastIndexOf(':')) {
-    if (isIP(text) !== 6) return { ok: false, reason: 'is not HOST:PORT (IPv6 addresses go in brackets: [::1]:8990)' };
+    if (isIP(text) !== 6) return { ok: false, problem: 'not-host-port', reason: NOT_HOST_PORT };
     host = text;
     portText = null;
   } else {
@@ -47,14 +52,14 @@ export function parseHostPort(text: string, rules: HostPortRules = {}): HostPort
     host = colon < 0 ? text : text.slice(0, colon);
     portText = colon < 0 ? null : text.slice(colon + 1);
     const hostMissing = host === '' && colon >= 0 && rules.hostOptional === true;
-    if (!hostMissing && !isHost(host)) return { ok: false, reason: 'is not HOST:PORT (IPv6 addresses go in brackets: [::1]:8990)' };
+    if (!hostMissing && !isHost(host)) return { ok: false, problem: 'not-host-port', reason: NOT_HOST_PORT };
   }
   if (portText === null) {
-    if (rules.defaultPort === undefined) return { ok: false, reason: 'has no port (write HOST:PORT)' };
+    if (rules.defaultPort === undefined) return { ok: false, problem: 'no-port', reason: 'has no port (write HOST:PORT)' };
     return { ok: true, value: { host, port: rules.defaultPort } };
   }
   const port = /^[0-9]{1,5}$/.test(portText) ? Number(portText) : 0;
-  if (port < 1 || port > 65535) return { ok: false, reason: 'has a bad port: it must be a number from 1 to 65535' };
+  if (port < 1 || port > 65535) return { ok: false, problem: 'bad-port', reason: 'has a bad port: it must be a number from 1 to 65535' };
   return { ok: true, value: { host, port } };
 }
 

@@ -1,8 +1,9 @@
 import type { Server } from 'node:http';
+import { formatHostPort } from '../common/host-port.js';
 import { systemTime } from '../common/time.js';
 import { VERSION } from '../common/version.js';
 import { buildCollector } from './collector/app.js';
-import { closeAll, formatHostPort, listenAll } from './collector/listeners.js';
+import { closeAll, listenAll } from './collector/listeners.js';
 import type { Config } from './config/config.js';
 import { formatErrors } from './config/errors.js';
 import { loadConfig } from './config/load.js';
@@ -96,7 +97,7 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
   });
   let servers: Server[] | undefined;
   try {
-    servers = await listenAll(collector.app, config.listen);
+    servers = await listenAll(collector.app, config.listen, config);
     if (config.snmpListen !== null) await embedded.start(config.snmpListen, config.snmpCommunity);
     dropPrivileges(config.user, config.group);
     await stateFile?.probe();

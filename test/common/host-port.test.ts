@@ -37,6 +37,14 @@ describe('HOST:PORT', () => {
     ]);
   });
 
+  it('names the problem, for callers that word their own messages', () => {
+    const problems = ['10.0.0.1', '10.0.0.1:0', 'a b:1', '[10.0.0.1]:1'].map((text) => {
+      const result = parseHostPort(text);
+      return result.ok ? 'ok' : result.problem;
+    });
+    assert.deepEqual(problems, ['no-port', 'bad-port', 'not-host-port', 'not-ipv6']);
+  });
+
   it('writes IPv6 hosts in brackets', () => {
     assert.equal(formatHostPort({ host: '::1', port: 161 }), '[::1]:161');
     assert.equal(formatHostPort({ host: '172.17.0.1', port: 8990 }), '172.17.0.1:8990');

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { AddressInfo } from 'node:net';
 import type { Cidr } from '../../src/stevedore/config/config.js';
+import type { AdmissionSettings } from '../../src/stevedore/collector/admission.js';
 import { buildCollector, type Collector, type CollectorOptions } from '../../src/stevedore/collector/app.js';
 import type { RegistrySettings } from '../../src/stevedore/registry/ports.js';
 import { Registry } from '../../src/stevedore/registry/registry.js';
@@ -16,9 +17,13 @@ export const cidr = (text: string): Cidr => {
 
 export const LOOPBACK_AND_PRIVATE = ['127.0.0.0/8', '::1/128', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'].map(cidr);
 
+/** Loopback and the private ranges may report, no token, the default rate-limit (50 200). */
+export const OPEN_ADMISSION: AdmissionSettings = { allow: LOOPBACK_AND_PRIVATE, deny: [], token: null, rateLimit: { perSecond: 50, burst: 200 } };
+
 export interface RunningCollector {
   url: string;
   registry: Registry;
+  /** The collector's time: the rate limit and once-a-minute warnings (monotonic), /v1/health (wall). */
   time: FakeTime;
   collector: Collector;
   /** The log lines written so far, parsed. */
@@ -50,9 +55,8 @@ export async function startCollector(
     registry,
     time,
     logger: pino({ level: 'info' }, sink),
-    admission: options.admission ?? { allow: LOOPBACK_AND_PRIVATE, deny: [], token: null },
+    admission: options.admission ?? OPEN_ADMISSION,
     ...(options.bodyLimit !== undefined && { bodyLimit: options.bodyLimit }),
-    ...(options.rateLimit !== undefined && { rateLimit: options.rateLimit }),
     ...(options.health !== undefined && { health: options.health }),
   });
   await collector.app.listen({ host: options.host ?? '127.0.0.1', port: 0 });

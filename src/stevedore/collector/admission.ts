@@ -2,30 +2,36 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Time } from '../../common/time.js';
 import type { Config } from '../config/config.js';
 import { AccessList, normaliseAddress } from './access-list.js';
-import { RateLimiter, type RateLimit } from './rate-limiter.js';
+import { RateLimiter } from './rate-limiter.js';
 import { refusals, type Refusal } from './refusal.js';
 
-export type AdmissionSettings = Pick<Config, 'allow' | 'deny' | 'token'>;
+export type AdmissionSettings = Pick<Config, 'allow' | 'deny' | 'token' | 'rateLimit'>;
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
+const sameLimit = (a: AdmissionSettings['rateLimit'], b: AdmissionSettings['rateLimit']): boolean =>
+  a === b || (a !== null && b !== null && a.perSecond === b.perSecond && a.burst === b.burst);
 
 /**
- * Who may send a report, decided before its body is read: source address (allow/deny), then
- * the bearer token, then the rate per source. A reload swaps the settings in place.
+ * Who may send a report. Before its body is read: source address (allow/deny), then the rate
+ * per source (every report from an allowed source spends it, refused or not), then the bearer
+ * token. Once the body names its instance: whether it is that instance's turn (rate-limiter.ts).
+ * A reload swaps the settings in place; a changed rate-limit starts every source full.
  */
 export class Admission {
   private access!: AccessList;
   private tokenDigest: Buffer | null = null;
-  private readonly limiter: RateLimiter;
+  private limiter: RateLimiter | null = null;
 
-  constructor(settings: AdmissionSettings, rateLimit: RateLimit, time: Time) {
-    this.limiter = new RateLimiter(rateLimit, time);
+  constructor(settings: AdmissionSettings, private readonly time: Time) {
     this.update(settings);
   }
 
   update(settings: AdmissionSettings): void {
     this.access = new AccessList(settings.allow, settings.deny);
     this.tokenDigest = settings.token === null ? null : digest(settings.token);
+    if (!sameLimit(this.limiter?.limit ?? null, settings.rateLimit)) {
+      this.limiter = settings.rateLimit === null ? null : new RateLimiter(settings.rateLimit, this.time);
+    }
   }
 
   /** null when the report may go on to be read. */
@@ -34,17 +40,21 @@ export class Admission {
     const decision = this.access.decide(address);
     if (decision === 'denied') return refusals.denied(address);
     if (decision === 'not-allowed') return refusals.notAllowed(address);
+    if (this.limiter !== null && !this.limiter.take(address)) return refusals.rateLimited(address, this.limiter.retryAfterSeconds(address));
     if (this.tokenDigest !== null) {
       const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
       if (!bearer) return refusals.tokenMissing();
       // Compare digests: equal length, constant time, and the token's length is not revealed.
       if (!timingSafeEqual(digest(bearer[1] as string), this.tokenDigest)) return refusals.tokenWrong();
     }
-    if (!this.limiter.take(address)) return refusals.rateLimited(address);
     return null;
   }
 
-  retryAfterSeconds(): number {
-    return this.limiter.retryAfterSeconds();
+  /** null when it is the turn of the instance the report names, among those behind its source. */
+  turn(address: string, service: string, hostname: string): Refusal | null {
+    if (this.limiter === null) return null;
+    const instance = `${service} ${hostname}`;
+    if (this.limiter.turn(address, instance)) return null;
+    return refusals.rateLimited(address, this.limiter.retryAfterSeconds(address, instance));
   }
 }

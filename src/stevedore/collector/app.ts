@@ -1,11 +1,10 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
-import type { Time } from '../../common/time.js';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { REPORT_PATH } from '../../common/report.js';
+import type { Time } from '../../common/time.js';
 import type { RegistryReader, RegistryWriter } from '../registry/ports.js';
 import { Admission, type AdmissionSettings } from './admission.js';
 import type { ContainerCheck } from './container-check.js';
 import { OnceAMinute } from './once-a-minute.js';
-import { DEFAULT_RATE_LIMIT, type RateLimit } from './rate-limiter.js';
 import { Refusal, refusals } from './refusal.js';
 import { healthRoute, type HealthSection } from './routes/health.js';
 import { reportRoute } from './routes/report.js';
@@ -18,9 +17,9 @@ export interface CollectorOptions {
   registry: RegistryReader & RegistryWriter;
   admission: AdmissionSettings;
   logger: FastifyBaseLogger;
+  /** The monotonic clock of the rate limit and of once-a-minute warnings, and the wall clock of /v1/health. */
   time: Time;
   bodyLimit?: number;
-  rateLimit?: RateLimit;
   /** Extra sections of GET /v1/health, by name. */
   health?: Record<string, HealthSection>;
   /** The Docker follower, when stevedore follows Docker; a function, so a reload can swap it. */
@@ -29,17 +28,17 @@ export interface CollectorOptions {
 
 export interface Collector {
   app: FastifyInstance;
-  /** Applies a reloaded configuration's allow, deny and token. */
+  /** Applies a reloaded configuration's allow, deny, token and rate-limit. */
   reconfigure(settings: AdmissionSettings): void;
 }
 
 /** What fastify's own errors mean for a reporter. */
-function refusalFor(error: FastifyError, bodyLimit: number): Refusal {
+function refusalFor(error: FastifyError, request: FastifyRequest, bodyLimit: number): Refusal {
   if (error instanceof Refusal) return error;
   if (error.validation) return refusals.invalid(validationMessage(error.validation as never));
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return refusals.unsupportedMediaType();
+      return refusals.unsupportedMediaType(request.headers['content-type']);
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return refusals.tooLarge(bodyLimit);
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -60,7 +59,8 @@ function refusalFor(error: FastifyError, bodyLimit: number): Refusal {
  */
 export function buildCollector(options: CollectorOptions): Collector {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const admission = new Admission(options.admission, options.rateLimit ?? DEFAULT_RATE_LIMIT, options.time);
+  const time = options.time;
+  const admission = new Admission(options.admission, time);
   const app = Fastify({
     loggerInstance: options.logger,
     // Reports are not logged one by one: state changes are (state-log.ts).
@@ -74,23 +74,25 @@ export function buildCollector(options: CollectorOptions): Collector {
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
   });
 
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const refusal = refusalFor(error, bodyLimit);
-    if (!(error instanceof Refusal) && refusal.statusCode >= 500) request.log.error({ err: error }, 'request failed');
-    if (refusal.code === 'RATE_LIMITED') void reply.header('retry-after', String(admission.retryAfterSeconds()));
+  // Reports are JSON only: without this, fastify's own text/plain parser hands the schema a string.
+  app.removeContentTypeParser('text/plain');
+
+  /** Every refusal is answered here, from the catalogue; a refused report counts once in reportsRejected. */
+  const refuse = (refusal: Refusal, request: FastifyRequest, reply: FastifyReply): void => {
+    if (request.routeOptions.url === REPORT_PATH) options.registry.countRejected();
+    if (refusal.retryAfterSeconds !== null) void reply.header('retry-after', String(refusal.retryAfterSeconds));
     void reply.code(refusal.statusCode).send({ error: refusal.message, code: refusal.code });
+  };
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const refusal = refusalFor(error, request, bodyLimit);
+    if (!(error instanceof Refusal) && refusal.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    refuse(refusal, request, reply);
   });
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).send({ error: `no ${request.method} ${request.url} here: the API is POST /v1/report, GET /v1/services, GET /v1/services/NAME, GET /v1/health`, code: 'NO_ROUTE' });
   });
-  // Every refused report counts once in tallymanReportsRejected.
-  app.addHook('onResponse', async (request, reply) => {
-    if (request.routeOptions.url === REPORT_PATH && reply.statusCode >= 400 && !request.refusalCounted) {
-      options.registry.countRejected();
-    }
-  });
 
-  reportRoute(app, { registry: options.registry, admission, warnings: new OnceAMinute(options.time), containers: options.containers ?? (() => null) });
+  reportRoute(app, { registry: options.registry, admission, warnings: new OnceAMinute(time), containers: options.containers ?? (() => null) });
   servicesRoutes(app, options.registry);
   healthRoute(app, options.registry, options.time, options.health ?? {});
 

@@ -1,29 +1,58 @@
 import { createServer, type Server } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import type { HostPort } from '../config/config.js';
+import { formatHostPort, type HostPort } from '../../common/host-port.js';
+import { systemTime, type Time } from '../../common/time.js';
+import type { Config } from '../config/config.js';
+import { OnceAMinute } from './once-a-minute.js';
 
-/** Slow or stalled clients are cut off: a report is small and sent at once. */
-const REQUEST_TIMEOUT_MS = 10_000;
-const HEADERS_TIMEOUT_MS = 5_000;
-const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+/** How long a client may take: a report is small and sent at once, so slow or stalled clients are cut off. */
+export interface HttpTimeouts {
+  /** From connection (or the previous request) to the end of the request's headers. */
+  headersTimeoutMs: number;
+  /** From connection to the end of the request's body. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection. */
+  keepAliveTimeoutMs: number;
+}
 
-export function formatHostPort(address: HostPort): string {
-  return address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
+export const HTTP_TIMEOUTS: HttpTimeouts = { headersTimeoutMs: 5_000, requestTimeoutMs: 10_000, keepAliveTimeoutMs: 5_000 };
+
+export type HttpLimits = Pick<Config, 'maxConnections'> & { timeouts?: HttpTimeouts };
+
+/**
+ * Node checks the header and request timeouts of open connections only every
+ * connectionsCheckingInterval (30 s by default): a slow sender lived 30 s past a 5 s timeout.
+ * Checked this often, a connection is cut within a second of its timeout.
+ */
+function checkingInterval(timeouts: HttpTimeouts): number {
+  return Math.max(10, Math.min(1000, timeouts.headersTimeoutMs / 4));
 }
 
 /**
  * Serves the collector on every `listen` address (fastify's own listen takes one): one HTTP
- * server per address, all routed into the same app. Rejects, naming the address, if one cannot
- * be bound; the ones already bound are closed again.
+ * server per address, all routed into the same app. Past `maxConnections` open connections on
+ * one address, a new one is closed as soon as it is accepted (the client sees the connection
+ * close with no answer) and that is logged once a minute. Rejects, naming the address, if one
+ * cannot be bound; the ones already bound are closed again.
  */
-export async function listenAll(app: FastifyInstance, addresses: readonly HostPort[]): Promise<Server[]> {
+export async function listenAll(app: FastifyInstance, addresses: readonly HostPort[], limits: HttpLimits, time: Time = systemTime): Promise<Server[]> {
   await app.ready();
+  const timeouts = limits.timeouts ?? HTTP_TIMEOUTS;
+  const dropped = new OnceAMinute(time);
   const servers: Server[] = [];
   for (const address of addresses) {
-    const server = createServer(app.routing);
-    server.requestTimeout = REQUEST_TIMEOUT_MS;
-    server.headersTimeout = HEADERS_TIMEOUT_MS;
-    server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+    const server = createServer({ connectionsCheckingInterval: checkingInterval(timeouts) }, app.routing);
+    server.requestTimeout = timeouts.requestTimeoutMs;
+    server.headersTimeout = timeouts.headersTimeoutMs;
+    server.keepAliveTimeout = timeouts.keepAliveTimeoutMs;
+    server.maxConnections = limits.maxConnections;
+    server.on('drop', (connection?: { remoteAddress?: string }) => {
+      if (!dropped.due(formatHostPort(address))) return;
+      app.log.warn(
+        { listen: formatHostPort(address), address: connection?.remoteAddress, maxConnections: limits.maxConnections },
+        `connection from ${connection?.remoteAddress ?? 'a client'} to ${formatHostPort(address)} closed: max-connections ${limits.maxConnections} reached (logged once a minute)`,
+      );
+    });
     try {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);

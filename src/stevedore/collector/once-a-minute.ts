@@ -3,7 +3,7 @@ import type { Time } from '../../common/time.js';
 const MINUTE = 60_000;
 const MAX_KEYS = 10_000;
 
-/** Lets a repeated warning (per key) through at most once a minute. */
+/** Lets a repeated warning (per key) through at most once a minute, on the monotonic clock. */
 export class OnceAMinute {
   private readonly last = new Map<string, number>();
 

@@ -1,15 +1,17 @@
+import { CodedError } from '../../common/coded-error.js';
+
 /**
  * Why a report was refused: the HTTP status, a stable code for programs, and a reason for
- * people, sent as `{ "error": reason, "code": code }`.
+ * people, sent as `{ "error": reason, "code": code }`; with 429, when to retry (Retry-After).
  */
-export class Refusal extends Error {
-  override readonly name = 'Refusal';
+export class Refusal extends CodedError {
   constructor(
     readonly statusCode: number,
-    readonly code: string,
+    code: string,
     reason: string,
+    readonly retryAfterSeconds: number | null = null,
   ) {
-    super(reason);
+    super(code, reason);
   }
 }
 
@@ -18,8 +20,10 @@ export const refusals = {
   denied: (address: string) => new Refusal(403, 'SOURCE_DENIED', `source address ${address} is denied by the configuration`),
   tokenMissing: () => new Refusal(401, 'TOKEN_MISSING', 'this collector requires a token: send Authorization: Bearer TOKEN (tallyman --token)'),
   tokenWrong: () => new Refusal(401, 'TOKEN_WRONG', 'the bearer token does not match the collector\'s token'),
-  rateLimited: (address: string) => new Refusal(429, 'RATE_LIMITED', `too many reports from ${address}: slow down`),
-  unsupportedMediaType: () => new Refusal(415, 'NOT_JSON', 'reports must be sent with Content-Type: application/json'),
+  rateLimited: (address: string, retryAfterSeconds: number) =>
+    new Refusal(429, 'RATE_LIMITED', `too many reports from ${address} (over its rate-limit): retry after ${retryAfterSeconds} s`, retryAfterSeconds),
+  unsupportedMediaType: (type: string | undefined) =>
+    new Refusal(415, 'NOT_JSON', `reports are JSON: send them with Content-Type: application/json${type ? ` (not ${type.split(';')[0]!.trim().slice(0, 100)})` : ''}`),
   tooLarge: (limit: number) => new Refusal(413, 'TOO_LARGE', `report body larger than ${limit} bytes`),
   malformed: (detail: string) => new Refusal(400, 'MALFORMED_JSON', `malformed JSON: ${detail}`),
   invalid: (detail: string) => new Refusal(400, 'INVALID_REPORT', detail),

@@ -3,6 +3,7 @@
  * every default filled in. Built by interpret.ts from the parsed statements; nothing else in
  * stevedore reads the file.
  */
+import type { HostPort } from '../../common/host-port.js';
 
 /** Where a statement stands, for messages: FILE:LINE:COL. */
 export interface SourceLocation {
@@ -23,10 +24,7 @@ export interface ServiceConfig {
   declaredAt: SourceLocation;
 }
 
-export interface HostPort {
-  host: string;
-  port: number;
-}
+export type { HostPort };
 
 export type AgentxAddress = { kind: 'unix'; path: string } | { kind: 'tcp'; host: string; port: number };
 
@@ -38,6 +36,12 @@ export interface Cidr {
   prefix: number;
   /** As the operator wrote it, for messages. */
   text: string;
+}
+
+/** Reports per second from one source address: sustained, and how many may come at once. */
+export interface RateLimit {
+  perSecond: number;
+  burst: number;
 }
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -64,6 +68,10 @@ export interface Config {
   deny: Cidr[];
   /** Reports must carry `Authorization: Bearer TOKEN`; null: no token needed. */
   token: string | null;
+  /** Per source address; null: `rate-limit off`. [50 200] */
+  rateLimit: RateLimit | null;
+  /** Open connections per listen address; more are closed at once. [512] */
+  maxConnections: number;
   stateFile: string | null;
   pidfile: string | null;
   user: string | null;

@@ -180,6 +180,32 @@ const service: StatementSpec<Draft> = {
   block: { statements: SERVICE_STATEMENTS, target: (draft) => draft.services[draft.services.length - 1] as ServiceDraft },
 };
 
+/** `rate-limit N [BURST];` (BURST: 4 N when absent) or `rate-limit off;`. */
+const rateLimit: StatementSpec<Draft> = {
+  name: 'rate-limit',
+  synopsis: 'N [BURST] | off',
+  help: 'reports per second per source address, and how many at once',
+  default: { args: ['50', '200'] },
+  repeatable: false,
+  arity: { min: 1, max: 2 },
+  apply(draft, args) {
+    const [first, second] = args as [Argument, Argument | undefined];
+    if (first.value === 'off' && second === undefined) {
+      draft.settings.rateLimit = null;
+      return [];
+    }
+    const perSecond = parseCount(first.value);
+    const burst = second === undefined ? null : parseCount(second.value);
+    const problems: Problem[] = [];
+    if (!perSecond.ok) problems.push(problemAt({ code: perSecond.code, message: `${perSecond.message}; or 'rate-limit off;'` }, first.loc));
+    if (burst !== null && !burst.ok) problems.push(problemAt(burst, (second as Argument).loc));
+    if (perSecond.ok && (burst === null || burst.ok)) {
+      draft.settings.rateLimit = { perSecond: perSecond.value, burst: burst === null ? perSecond.value * 4 : burst.value };
+    }
+    return problems;
+  },
+};
+
 export const STATEMENTS: readonly StatementSpec<Draft>[] = [
   service,
   one<Draft, Config['listen'][number]>({
@@ -248,6 +274,12 @@ export const STATEMENTS: readonly StatementSpec<Draft>[] = [
     name: 'token', synopsis: 'STRING', help: 'reports must carry it (Authorization: Bearer)', default: { shown: 'none' },
     check: (arg) => parseToken(arg.value),
     store: (draft, value) => void (draft.settings.token = value),
+  }),
+  rateLimit,
+  one<Draft, number>({
+    name: 'max-connections', synopsis: 'N', help: 'open connections per listen address; more are closed at once', default: { args: ['512'] },
+    check: count,
+    store: (draft, value) => void (draft.settings.maxConnections = value),
   }),
   one<Draft, string>({
     name: 'state-file', synopsis: 'FILE', help: 'where the registry survives restarts', default: { shown: 'none' },

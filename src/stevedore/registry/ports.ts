@@ -33,7 +33,7 @@ export type AcceptOutcome =
 export interface RegistryWriter {
   /** One check result for the instance (report.service, report.hostname). */
   accept(report: Report, source: ResultSource): AcceptOutcome;
-  /** A result refused before it reached the registry (counted in reportsRejected). */
+  /** Counts a refused result: the collector calls it once per refusal; accept() never does. */
   countRejected(): void;
   /** The container died: its instances are stale now, not a ttl later. */
   containerDied(containerId: string): void;

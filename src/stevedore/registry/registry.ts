@@ -105,7 +105,6 @@ export class Registry implements RegistryReader, RegistryWriter, RegistryEvents,
     this.sweepAt(now);
     const service = this.byName.get(report.service);
     if (!service) {
-      this.countRejected();
       return { accepted: false, reason: 'unknown-service', message: `service '${report.service}' is not declared in the configuration` };
     }
     const own = verdict(report.exitCode, report.timedOut === true);
@@ -114,7 +113,6 @@ export class Registry implements RegistryReader, RegistryWriter, RegistryEvents,
     if (!instance) {
       const cap = this.capReached(service);
       if (cap) {
-        this.countRejected();
         return { accepted: false, reason: 'instance-cap', message: cap };
       }
       instance = {

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { cidr, LOOPBACK_AND_PRIVATE, startCollector, type RunningCollector } from '../../harness/collector.js';
+import { cidr, LOOPBACK_AND_PRIVATE, OPEN_ADMISSION, startCollector, type RunningCollector } from '../../harness/collector.js';
 
 const ok = { service: 'DB', hostname: 'c1', exitCode: 0 };
 
@@ -92,6 +92,12 @@ describe('POST /v1/report over real HTTP', { timeout: 30_000 }, () => {
     assert.match(String(r.body.error), /Content-Type: application\/json/);
   });
 
+  test('415 for text/plain, saying to send application/json', async () => {
+    const r = await rawPost(c.url, JSON.stringify(ok), { 'content-type': 'text/plain' });
+    assert.deepEqual([r.status, r.body.code], [415, 'NOT_JSON']);
+    assert.match(String(r.body.error), /send them with Content-Type: application\/json \(not text\/plain\)/);
+  });
+
   test('application/json with a charset is JSON', async () => {
     const r = await rawPost(c.url, JSON.stringify(ok), { 'content-type': 'application/json; charset=utf-8' });
     assert.equal(r.status, 204 as number, JSON.stringify(r.body));
@@ -101,16 +107,18 @@ describe('POST /v1/report over real HTTP', { timeout: 30_000 }, () => {
     const before = c.registry.stats();
     await c.post({ ...ok, exitCode: 'x' });
     await c.post({ ...ok, service: 'ghost2' });
+    await rawPost(c.url, 'x', { 'content-type': 'text/plain' });
+    await c.post('{"service":');
     await c.post(ok);
     const after = c.registry.stats();
-    assert.equal(after.reportsRejected - before.reportsRejected, 2);
+    assert.equal(after.reportsRejected - before.reportsRejected, 4);
     assert.equal(after.reportsAccepted - before.reportsAccepted, 1);
   });
 });
 
 describe('who may report', { timeout: 30_000 }, () => {
   test('403 for a source outside allow', async () => {
-    const c = await startCollector({ admission: { allow: [cidr('10.0.0.0/8')], deny: [], token: null } });
+    const c = await startCollector({ admission: { allow: [cidr('10.0.0.0/8')], deny: [], token: null, rateLimit: OPEN_ADMISSION.rateLimit } });
     try {
       const r = await c.post(ok);
       assert.equal(r.status, 403);
@@ -123,7 +131,7 @@ describe('who may report', { timeout: 30_000 }, () => {
   });
 
   test('deny wins over allow', async () => {
-    const c = await startCollector({ admission: { allow: LOOPBACK_AND_PRIVATE, deny: [cidr('127.0.0.1/32')], token: null } });
+    const c = await startCollector({ admission: { allow: LOOPBACK_AND_PRIVATE, deny: [cidr('127.0.0.1/32')], token: null, rateLimit: OPEN_ADMISSION.rateLimit } });
     try {
       const r = await c.post(ok);
       assert.equal(r.status, 403);
@@ -134,7 +142,7 @@ describe('who may report', { timeout: 30_000 }, () => {
   });
 
   test('an IPv4-mapped IPv6 source counts as IPv4', async () => {
-    const c = await startCollector({ host: '::', admission: { allow: [cidr('127.0.0.0/8')], deny: [], token: null } });
+    const c = await startCollector({ host: '::', admission: { allow: [cidr('127.0.0.0/8')], deny: [], token: null, rateLimit: OPEN_ADMISSION.rateLimit } });
     try {
       const r = await c.post(ok);
       assert.equal(r.status, 204, JSON.stringify(r.body));
@@ -145,8 +153,8 @@ describe('who may report', { timeout: 30_000 }, () => {
   });
 
   test('IPv6 allow and deny', async () => {
-    const allowed = await startCollector({ host: '::1', admission: { allow: [cidr('::1/128')], deny: [], token: null } });
-    const denied = await startCollector({ host: '::1', admission: { allow: [cidr('127.0.0.0/8')], deny: [], token: null } });
+    const allowed = await startCollector({ host: '::1', admission: { allow: [cidr('::1/128')], deny: [], token: null, rateLimit: OPEN_ADMISSION.rateLimit } });
+    const denied = await startCollector({ host: '::1', admission: { allow: [cidr('127.0.0.0/8')], deny: [], token: null, rateLimit: OPEN_ADMISSION.rateLimit } });
     try {
       const post = (url: string) => rawPost(url.replace('http://::1', 'http://[::1]'), JSON.stringify(ok), { 'content-type': 'application/json' }).catch((e: Error) => ({ status: 0, body: { error: e.message } }));
       assert.equal((await post(allowed.url)).status, 204);
@@ -158,14 +166,14 @@ describe('who may report', { timeout: 30_000 }, () => {
   });
 
   test('token: 401 missing, 401 wrong, 204 right; a reload changes it', async () => {
-    const c = await startCollector({ admission: { allow: LOOPBACK_AND_PRIVATE, deny: [], token: 's3cret' } });
+    const c = await startCollector({ admission: { allow: LOOPBACK_AND_PRIVATE, deny: [], token: 's3cret', rateLimit: OPEN_ADMISSION.rateLimit } });
     try {
       const missing = await c.post(ok);
       assert.deepEqual([missing.status, missing.body?.code], [401, 'TOKEN_MISSING']);
       const wrong = await c.post(ok, { authorization: 'Bearer nope' });
       assert.deepEqual([wrong.status, wrong.body?.code], [401, 'TOKEN_WRONG']);
       assert.equal((await c.post(ok, { authorization: 'Bearer s3cret' })).status, 204);
-      c.collector.reconfigure({ allow: LOOPBACK_AND_PRIVATE, deny: [], token: 'new' });
+      c.collector.reconfigure({ allow: LOOPBACK_AND_PRIVATE, deny: [], token: 'new', rateLimit: OPEN_ADMISSION.rateLimit });
       assert.equal((await c.post(ok, { authorization: 'Bearer s3cret' })).status, 401);
       assert.equal((await c.post(ok, { authorization: 'Bearer new' })).status, 204);
     } finally {
@@ -173,24 +181,24 @@ describe('who may report', { timeout: 30_000 }, () => {
     }
   });
 
-  test('429 over the rate per source, with Retry-After; the clock refills it', async () => {
-    const c = await startCollector({ rateLimit: { perSecond: 1, burst: 3 } });
+  test('429 over the rate per source, with Retry-After; time refills it', async () => {
+    const c = await startCollector({ admission: { ...OPEN_ADMISSION, rateLimit: { perSecond: 1, burst: 3 } } });
     try {
       const statuses = [];
-      for (let i = 0; i < 4; i++) statuses.push((await c.post(ok)).status);
+      for (const hostname of ['a', 'b', 'c', 'd']) statuses.push((await c.post({ ...ok, hostname })).status);
       assert.deepEqual(statuses, [204, 204, 204, 429]);
-      const limited = await c.post(ok);
+      const limited = await c.post({ ...ok, hostname: 'e' });
       assert.equal(limited.body?.code, 'RATE_LIMITED');
       assert.equal(limited.headers.get('retry-after'), '1');
       c.time.advance(1000);
-      assert.equal((await c.post(ok)).status, 204);
+      assert.equal((await c.post({ ...ok, hostname: 'e' })).status, 204);
     } finally {
       await c.close();
     }
   });
 
   test('a system clock stepped back an hour refuses no source: the rate follows the monotonic clock', async () => {
-    const c = await startCollector({ rateLimit: { perSecond: 1, burst: 2 } });
+    const c = await startCollector({ admission: { ...OPEN_ADMISSION, rateLimit: { perSecond: 1, burst: 2 } } });
     try {
       assert.equal((await c.post(ok)).status, 204);
       c.time.stepWall(-3_600_000);

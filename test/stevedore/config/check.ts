@@ -58,6 +58,8 @@ export function defaults(overrides: Partial<Config> = {}): Config {
     ],
     deny: [],
     token: null,
+    rateLimit: { perSecond: 50, burst: 200 },
+    maxConnections: 512,
     stateFile: null,
     pidfile: null,
     user: null,

@@ -26,6 +26,8 @@ const valid: { name: string; text: string; config: Config }[] = [
     text: 'service DB;\ndocker-socket /var/run/docker.sock;\nverify-source no;\n',
     config: defaults({ dockerSocket: '/var/run/docker.sock', verifySource: false }),
   },
+  { name: 'rate-limit without a burst: four times the rate', text: 'service DB;\nrate-limit 5;\n', config: defaults({ rateLimit: { perSecond: 5, burst: 20 } }) },
+  { name: 'rate-limit off', text: 'service DB;\nrate-limit off;\n', config: defaults({ rateLimit: null }) },
   {
     name: 'every top-level statement',
     text: `service DB;
@@ -42,6 +44,8 @@ max-instances 50;
 allow 10.0.0.0/8 fd00::/8;
 deny 10.9.9.9;
 token abc-DEF_123.~+/=;
+rate-limit 10 15;
+max-connections 64;
 state-file /var/lib/stevedore/state.json;
 pidfile /run/stevedore.pid;
 user daemon;
@@ -68,6 +72,8 @@ syslog-tag sd;
       ],
       deny: [{ family: 4, address: '10.9.9.9', prefix: 32, text: '10.9.9.9' }],
       token: 'abc-DEF_123.~+/=',
+      rateLimit: { perSecond: 10, burst: 15 },
+      maxConnections: 64,
       stateFile: '/var/lib/stevedore/state.json',
       pidfile: '/run/stevedore.pid',
       user: 'daemon',
@@ -175,6 +181,14 @@ const invalid: { name: string; text: string; errors: string[] }[] = [
   { name: 'a bad size', text: 'service DB;\nmax-output 4kb;\n', errors: ["test.conf:2:12: bad size '4kb' (use 512, 4k, 1M)"] },
   { name: 'a huge size', text: 'service DB;\nmax-output 2048M;\n', errors: ["test.conf:2:12: bad size '2048M': at most 1024M"] },
   { name: 'a count of zero', text: 'service DB;\nmax-instances 0;\n', errors: ["test.conf:2:15: bad number '0' (a whole number from 1 to 2147483647)"] },
+  {
+    name: 'a bad rate-limit',
+    text: 'service DB;\nrate-limit fast 0;\n',
+    errors: [
+      "test.conf:2:12: bad number 'fast' (a whole number from 1 to 2147483647); or 'rate-limit off;'",
+      "test.conf:2:17: bad number '0' (a whole number from 1 to 2147483647)",
+    ],
+  },
   { name: 'a bad boolean', text: 'service DB;\nsyslog maybe;\n', errors: ["test.conf:2:8: bad boolean 'maybe' (use yes or no; true, false, on and off also work)"] },
   {
     name: 'a misspelt log level',

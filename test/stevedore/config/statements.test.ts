@@ -14,6 +14,8 @@ const NAMES_OF_THE_ISSUE = [
   'syslog-tag', 'include',
   // Issue 6: following Docker.
   'docker-socket', 'verify-source',
+  // Issue 9: hardening.
+  'rate-limit', 'max-connections',
 ];
 
 describe('the table of statements', () => {

@@ -132,9 +132,11 @@ describe('registry', () => {
     assert.equal(registry.service('DB')!.instances.get('c1')!.state, 'failing');
   });
 
-  test('an undeclared service is refused and counted', () => {
+  test('an undeclared service is refused; the refusal is counted when the collector says so', () => {
     const outcome = registry.accept({ service: 'nope', hostname: 'c1', exitCode: 0 }, reportFrom('a'));
     assert.deepEqual(outcome, { accepted: false, reason: 'unknown-service', message: "service 'nope' is not declared in the configuration" });
+    assert.equal(registry.stats().reportsRejected, 0);
+    registry.countRejected();
     assert.equal(registry.stats().reportsRejected, 1);
   });
 

@@ -35,6 +35,8 @@ export function reportRoute(app: FastifyInstance, deps: ReportRouteDeps): void {
         throw refusals.invalid(`value: nested deeper than ${MAX_VALUE_DEPTH} levels`);
       }
       const address = normaliseAddress(request.socket.remoteAddress ?? '');
+      const notYet = deps.admission.turn(address, report.service, report.hostname);
+      if (notYet) throw notYet;
       const check = deps.containers();
       let container = null;
       // An undeclared service is a 404 whatever its source: no need to ask dockerd first.
@@ -50,7 +52,6 @@ export function reportRoute(app: FastifyInstance, deps: ReportRouteDeps): void {
       if (outcome.accepted) {
         return reply.code(204).send();
       }
-      request.refusalCounted = true;
       if (outcome.reason === 'unknown-service') {
         if (deps.warnings.due(`unknown:${report.service}`)) {
           request.log.warn({ service: report.service, address }, `report for undeclared service '${report.service}' from ${address}: declare it with 'service ${report.service};' (logged once a minute)`);
@@ -63,11 +64,4 @@ export function reportRoute(app: FastifyInstance, deps: ReportRouteDeps): void {
       throw refusals.instanceCap(outcome.message);
     },
   );
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Set when the registry has counted this refusal already. */
-    refusalCounted?: boolean;
-  }
 }

@@ -3,47 +3,22 @@
  * master's socket. HOST is an IPv4 address, an IPv6 address (in brackets when a port follows)
  * or a host name.
  */
+import { parseHostPort as parseAddress } from '../../../common/host-port.js';
 import type { AgentxAddress, HostPort } from '../config.js';
-import { parseIPv4, parseIPv6 } from './ip.js';
 import { invalid, valid, type Value } from './value.js';
-
-const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
-
-function isHost(text: string): boolean {
-  return parseIPv4(text) !== null || HOSTNAME.test(text);
-}
-
-function port(text: string): number | null {
-  const n = /^[0-9]{1,5}$/.test(text) ? Number(text) : 0;
-  return n >= 1 && n <= 65535 ? n : null;
-}
 
 /** HOST:PORT, or HOST alone when `defaultPort` is given. `usage` ends messages: "(use ...)". */
 export function parseHostPort(text: string, defaultPort: number | null, usage: string): Value<HostPort> {
-  const bad = invalid('CONFIG_BAD_ADDRESS', `bad address '${text}' (use ${usage})`);
-  let host: string;
-  let portText: string | null;
-  const bracketed = /^\[([^\]]*)\](?::(.*))?$/.exec(text);
-  if (bracketed) {
-    host = bracketed[1] as string;
-    portText = bracketed[2] ?? null;
-    if (parseIPv6(host) === null) return bad;
-  } else if (parseIPv6(text) !== null && text.indexOf(':') !== text.lastIndexOf(':')) {
-    host = text;
-    portText = null;
-  } else {
-    const colon = text.lastIndexOf(':');
-    host = colon < 0 ? text : text.slice(0, colon);
-    portText = colon < 0 ? null : text.slice(colon + 1);
-    if (!isHost(host)) return bad;
+  const parsed = parseAddress(text, defaultPort === null ? {} : { defaultPort });
+  if (parsed.ok) return valid(parsed.value);
+  switch (parsed.problem) {
+    case 'no-port':
+      return invalid('CONFIG_BAD_ADDRESS', `bad address '${text}': the port is missing (use ${usage})`);
+    case 'bad-port':
+      return invalid('CONFIG_BAD_ADDRESS', `bad address '${text}': the port must be from 1 to 65535`);
+    default:
+      return invalid('CONFIG_BAD_ADDRESS', `bad address '${text}' (use ${usage})`);
   }
-  if (portText === null) {
-    if (defaultPort === null) return invalid('CONFIG_BAD_ADDRESS', `bad address '${text}': the port is missing (use ${usage})`);
-    return valid({ host, port: defaultPort });
-  }
-  const p = port(portText);
-  if (p === null) return invalid('CONFIG_BAD_ADDRESS', `bad address '${text}': the port must be from 1 to 65535`);
-  return valid({ host, port: p });
 }
 
 const AGENTX_USAGE = '/path, unix:/path, tcp:HOST:PORT or none';
