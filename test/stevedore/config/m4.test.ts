@@ -1,7 +1,12 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ROOT } from '../../harness/built.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { ROOT, STEVEDORE } from '../../harness/built.js';
+import { processAlive } from '../../harness/process-alive.js';
 import { requireTool } from '../../harness/require-tool.js';
+import { runCli } from '../../harness/run-cli.js';
+import { tempDir } from '../../harness/temp-dir.js';
+import { waitFor } from '../../harness/wait-for.js';
 import { check, defaults, M4 } from './check.js';
 
 // The real GNU m4, as stevedore runs it: missing means failing, never skipping.
@@ -61,6 +66,33 @@ describe('configuration through m4 -P -s', () => {
   test('a macro that writes without end is stopped by the output limit', async () => {
     const result = await check("service DB;\nm4_define(`L', `service x;\nL')L\n", M4, { timeoutMs: 10_000, maxOutputBytes: 64 * 1024 });
     assert.deepEqual(result.errors, ['test.conf: m4 wrote more than 0.0625M (a macro that expands to itself?)']);
+  });
+
+  test('a macro that doubles itself is stopped by the memory limit, which the error names', async () => {
+    const dir = tempDir('m4-bomb');
+    try {
+      writeFileSync(dir.file('bomb.conf'), "service DB;\nm4_define(`X', `X X')X\n");
+      const r = await runCli(process.execPath, [STEVEDORE, '--lint', '-f', dir.file('bomb.conf')], { timeout: 30_000, killSignal: 'SIGKILL' });
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr.toString(), `${dir.file('bomb.conf')}: m4 needed more than the 256M of memory it may use (a macro that doubles itself?)\n`);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  test('what m4_syscmd started is killed with m4 at the time limit', async () => {
+    const dir = tempDir('m4-syscmd');
+    try {
+      const pidFile = dir.file('sleep.pid');
+      const text = `service DB;\nm4_syscmd(\`sh -c "echo \\$\\$ > ${pidFile}; exec sleep 1000"')\n`;
+      const result = await check(text, M4, { timeoutMs: 500 });
+      assert.deepEqual(result.errors, ['test.conf: m4 did not finish within 0.5s (a macro that expands to itself?)']);
+      assert.deepEqual(result.codes, ['CONFIG_PREPROCESSOR_LIMIT']);
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      await waitFor(`the sleep m4_syscmd started (pid ${pid}) to be gone`, () => !processAlive(pid), 5000);
+    } finally {
+      dir.remove();
+    }
   });
 
   test('--no-preprocessor leaves m4 macros alone: read as words, their quotes are errors', async () => {
