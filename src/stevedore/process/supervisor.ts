@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Logger } from '../logging/logger.js';
 import type { Readiness, ReadinessMessage } from './readiness.js';
+import { workerEnvironment } from './role.js';
 import type { SignalInbox, StopReason } from './signal-inbox.js';
 
 export interface SupervisorPolicy {
@@ -39,7 +40,7 @@ export function supervise(argv: readonly string[], log: Logger, readiness: Readi
     };
 
     const start = (): void => {
-      const child = fork(argv[0] as string, argv.slice(1), { env: { ...process.env, STEVEDORE_ROLE: 'worker', STEVEDORE_READY_FD: '' }, stdio: 'inherit' });
+      const child = fork(argv[0] as string, argv.slice(1), { env: { ...workerEnvironment(process.env), STEVEDORE_READY_FD: '' }, stdio: 'inherit' });
       worker = child;
       child.on('message', (message: ReadinessMessage) => {
         if (message.type === 'ready') {
