@@ -181,21 +181,25 @@ describe('stevedore as a daemon', { timeout: 60_000 }, () => {
       }
     });
 
-    test('SIGTERM during a start-up load that hangs: stevedore exits 0, its state file untouched, the preprocessor\'s children gone', async () => {
-      const [pidFile, state] = [dir.file('sleep.pid'), dir.file('state.json')];
+    test('SIGTERM or SIGINT during a start-up load that hangs: stevedore exits 0, its state file untouched, the preprocessor\'s children gone', async () => {
+      const state = dir.file('state.json');
       const first = await startStevedore(dir, `service DB; state-file ${state};`);
       assert.equal(await first.post({ service: 'DB', hostname: 'c1', exitCode: 0 }), 204);
       await first.process.stop();
       const saved = readFileSync(state, 'utf8');
       writeFileSync(dir.file('hang.conf'), `service DB; listen 127.0.0.1:${await freePort()}; agentx-socket none; state-file ${state};`);
-      const hang = `sh -c 'echo $$ > ${pidFile}; exec sleep 1000'; cat`;
-      const run = startCli(process.execPath, [STEVEDORE, '-F', '-s', `--preprocessor=${hang}`, '-f', dir.file('hang.conf')], { timeout: 30_000, killSignal: 'SIGKILL' });
-      const pid = await waitFor('the preprocessor to hang', () => existsSync(pidFile) && Number(readFileSync(pidFile, 'utf8')));
-      process.kill(run.pid, 'SIGTERM');
-      const r = await run.done;
-      assert.deepEqual([r.code, r.signal], [0, null], r.stdout.toString() + r.stderr.toString());
-      await waitFor(`the preprocessor's sleep (pid ${pid}) to be gone`, () => !processAlive(pid));
-      assert.equal(readFileSync(state, 'utf8'), saved);
+      for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+        const pidFile = dir.file(`${signal}.pid`);
+        const hang = `sh -c 'echo $$ > ${pidFile}; exec sleep 1000'; cat`;
+        const run = startCli(process.execPath, [STEVEDORE, '-F', '-s', `--preprocessor=${hang}`, '-f', dir.file('hang.conf')], { timeout: 30_000, killSignal: 'SIGKILL' });
+        const pid = await waitFor('the preprocessor to hang', () => existsSync(pidFile) && Number(readFileSync(pidFile, 'utf8')));
+        process.kill(run.pid, signal);
+        const r = await run.done;
+        assert.deepEqual([r.code, r.signal], [0, null], r.stdout.toString() + r.stderr.toString());
+        assert.equal(r.stderr.toString(), `stevedore: ${signal} while reading ${dir.file('hang.conf')}: stopped before serving\n`);
+        await waitFor(`the preprocessor's sleep (pid ${pid}) to be gone`, () => !processAlive(pid));
+        assert.equal(readFileSync(state, 'utf8'), saved);
+      }
     });
   });
 
