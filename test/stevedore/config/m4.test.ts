@@ -1,10 +1,10 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { ROOT, STEVEDORE } from '../../harness/built.js';
 import { processAlive } from '../../harness/process-alive.js';
 import { requireTool } from '../../harness/require-tool.js';
-import { runCli } from '../../harness/run-cli.js';
+import { runCli, startCli } from '../../harness/run-cli.js';
 import { tempDir } from '../../harness/temp-dir.js';
 import { waitFor } from '../../harness/wait-for.js';
 import { check, defaults, M4 } from './check.js';
@@ -116,5 +116,23 @@ describe('configuration through --preprocessor=COMMAND', () => {
   test('a failing command: its status and what it said', async () => {
     const result = await check('service DB;\n', { kind: 'command', command: 'echo cannot expand >&2; exit 3; :' });
     assert.deepEqual(result.errors, ["test.conf: preprocessor 'echo cannot expand >&2; exit 3; :' exited with status 3", 'test.conf: preprocessor: cannot expand']);
+  });
+
+  test('Ctrl-C during --lint stops it at once, with the command and what it started', async () => {
+    const dir = tempDir('lint-interrupted');
+    try {
+      const pidFile = dir.file('sleep.pid');
+      writeFileSync(dir.file('test.conf'), 'service DB;\n');
+      const hang = `sh -c 'echo $$ > ${pidFile}; exec sleep 1000'; cat`;
+      const run = startCli(process.execPath, [STEVEDORE, '--lint', `--preprocessor=${hang}`, '-f', dir.file('test.conf')], { timeout: 30_000, killSignal: 'SIGKILL' });
+      const pid = await waitFor('the preprocessor to hang', () => existsSync(pidFile) && Number(readFileSync(pidFile, 'utf8')));
+      process.kill(run.pid, 'SIGINT');
+      const r = await run.done;
+      assert.deepEqual([r.code, r.signal], [1, null]);
+      assert.equal(r.stderr.toString(), `stevedore: SIGINT: stopping: ${dir.file('test.conf')} not checked\n`);
+      await waitFor(`the preprocessor's sleep (pid ${pid}) to be gone`, () => !processAlive(pid));
+    } finally {
+      dir.remove();
+    }
   });
 });
