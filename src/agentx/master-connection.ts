@@ -54,7 +54,6 @@ export class MasterConnection extends EventEmitter<MasterConnectionEvents> {
   private link: Link | undefined;
   private failures = 0;
   private reconnectTimer: unknown;
-  private stopping = false;
   private closing: Promise<void> | undefined;
   private readonly name: string;
 
@@ -152,7 +151,8 @@ export class MasterConnection extends EventEmitter<MasterConnectionEvents> {
     const link = this.link;
     if (link === undefined || link.epoch !== epoch) return;
     this.teardown(link, reason);
-    if (this.stopping) return;
+    // close() was called: no reconnect.
+    if (this.closing !== undefined) return;
     this.failures++;
     const delayMs = this.options.retryStrategy(this.failures);
     if (delayMs === null) {
@@ -182,7 +182,6 @@ export class MasterConnection extends EventEmitter<MasterConnectionEvents> {
   }
 
   private async closeNow(reason: CloseReason): Promise<void> {
-    this.stopping = true;
     if (this.reconnectTimer !== undefined) this.options.timers.clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
     const link = this.link;
