@@ -164,15 +164,16 @@ describe('stevedore as a daemon', { timeout: 60_000 }, () => {
     test('SIGHUP while starting: stevedore starts, then reloads', async () => {
       const port = await freePort();
       writeFileSync(dir.file('slow.conf'), `service DB; listen 127.0.0.1:${port}; agentx-socket none;`);
+      // The first load signs its start, then takes a second: the window the SIGHUP aims at.
+      const slow = `test -e ${dir.file('loading')} || { touch ${dir.file('loading')}; sleep 1; }; cat`;
       const s = await startProcess({
         name: 'slow',
         command: process.execPath,
-        args: [STEVEDORE, '-F', '-s', '--preprocessor=sleep 1; cat', '-f', dir.file('slow.conf')],
+        args: [STEVEDORE, '-F', '-s', `--preprocessor=${slow}`, '-f', dir.file('slow.conf')],
         dir: dir.path,
-        ready: () => true,
+        ready: () => existsSync(dir.file('loading')),
       });
       try {
-        await new Promise((r) => setTimeout(r, 300));
         process.kill(s.pid, 'SIGHUP');
         await waitFor('it to serve, then reload', () => s.log().includes('configuration reloaded'), 15_000);
         assert.ok((await fetch(`http://127.0.0.1:${port}/v1/health`)).ok);
