@@ -10,7 +10,7 @@ import type { Registrations } from './registration.js';
 import type { Timers } from './timers.js';
 
 export interface SessionOptions {
-  /** Which connection this is; log lines carry it, and the supervisor ignores stale ones. */
+  /** Which connection this is; log lines carry it, and the connection ignores stale ones. */
   epoch: number;
   /** Hands bytes to the connection. */
   write(bytes: Buffer): void;
@@ -40,7 +40,7 @@ interface Pending {
  * The AgentX protocol over one connection: frames the stream, matches Responses to our
  * requests by h.packetID, and answers the master's requests from the registrations.
  * Does no I/O of its own (bytes in through receive, out through write) and holds no state
- * beyond this connection: the supervisor makes a new Session for every connection.
+ * beyond this connection: the master connection makes a new Session for every connection.
  */
 export class Session {
   /** h.sessionID the master assigned in its answer to agentx-Open-PDU; 0 before. */

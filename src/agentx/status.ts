@@ -1,5 +1,5 @@
 /**
- * The connection's one lifecycle value (changed only by the supervisor, which logs and emits
+ * The connection's one lifecycle value (changed only by the master connection, which logs and emits
  * every change):
  * - idle: created, start() not called yet;
  * - connecting: opening the socket to the master agent;

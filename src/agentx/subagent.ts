@@ -8,7 +8,8 @@ import { objectIdentifier, timeTicks } from './mib/smi.js';
 import { Registration, Registrations, type RegistrationOptions, type RegistrationState } from './registration.js';
 import { defaultRetryStrategy, type RetryStrategy } from './retry.js';
 import type { SubagentStatus } from './status.js';
-import { Supervisor, type SupervisorEvents } from './supervisor.js';
+import { MasterConnection, type MasterConnectionEvents } from './master-connection.js';
+import { Registrar, type RegistrarEvents } from './registrar.js';
 import { systemTimers, type Timers } from './timers.js';
 import { DEFAULT_AGENTX_ADDRESS, formatAgentxAddress, netConnector, parseAgentxAddress, type AgentxAddress, type Connector } from './transport.js';
 
@@ -66,10 +67,13 @@ export interface SubagentHealth {
  *     await agent.notify('1.3.6.1.4.1.99999.0.1', [...]);
  *     await agent.close();                  // agentx-Close-PDU, reasonShutdown
  */
-export class Subagent extends EventEmitter<SupervisorEvents> {
+export type SubagentEvents = MasterConnectionEvents & RegistrarEvents;
+
+export class Subagent extends EventEmitter<SubagentEvents> {
   readonly address: AgentxAddress;
   private readonly registrations = new Registrations();
-  private readonly supervisor: Supervisor;
+  private readonly connection: MasterConnection;
+  private readonly registrar: Registrar;
 
   constructor(options: SubagentOptions = {}) {
     super();
@@ -82,44 +86,54 @@ export class Subagent extends EventEmitter<SupervisorEvents> {
     };
     const timeout = options.timeout ?? 0;
     if (!Number.isInteger(timeout) || timeout < 0 || timeout > 255) throw new AgentxError('AGENTX_CONFIG', `timeout ${timeout} is not 0..255 seconds`);
-    this.supervisor = new Supervisor({
+    const timers = options.timers ?? systemTimers;
+    const logger = options.logger ?? silentLogger;
+    this.connection = new MasterConnection({
       address: this.address,
       connector: options.connector ?? netConnector,
       retryStrategy: options.retryStrategy ?? defaultRetryStrategy,
-      timers: options.timers ?? systemTimers,
-      logger: options.logger ?? silentLogger,
+      timers,
+      logger,
       pingIntervalMs: positive('pingIntervalMs', options.pingIntervalMs, 15_000),
       requestTimeoutMs: positive('requestTimeoutMs', options.requestTimeoutMs, 5_000),
-      registrationRetryMs: positive('registrationRetryMs', options.registrationRetryMs, 1_000),
       open: { id: options.id === undefined ? [] : toOid(options.id), description: options.description ?? 'AgentX subagent', timeout },
       registrations: this.registrations,
+      registrar: { opened: () => this.registrar.opened(), ended: () => this.registrar.ended() },
     });
-    this.supervisor.on('status', (status, previous) => this.emit('status', status, previous));
-    this.supervisor.on('registration', (registration) => this.emit('registration', registration));
+    this.registrar = new Registrar({
+      name: formatAgentxAddress(this.address),
+      registrations: this.registrations,
+      timers,
+      logger,
+      registrationRetryMs: positive('registrationRetryMs', options.registrationRetryMs, 1_000),
+      connection: this.connection,
+    });
+    this.connection.on('status', (status, previous) => this.emit('status', status, previous));
+    this.registrar.on('registration', (registration) => this.emit('registration', registration));
   }
 
   /** Connects (and keeps reconnecting) in the background; watch 'status' or status. */
   start(): this {
-    this.supervisor.start();
+    this.connection.start();
     return this;
   }
 
   get status(): SubagentStatus {
-    return this.supervisor.status;
+    return this.connection.status;
   }
 
   /** Serves view under subtree from now on, on this session and every later one. */
   register(options: RegistrationOptions): Registration {
     const registration = new Registration(options);
     this.registrations.add(registration);
-    this.supervisor.register(registration);
+    this.registrar.register(registration);
     return registration;
   }
 
   /** Stops serving the subtree: agentx-Unregister-PDU if it is registered now, and not on later sessions. */
   async unregister(registration: Registration): Promise<void> {
     if (!this.registrations.remove(registration)) return;
-    await this.supervisor.unregister(registration);
+    await this.registrar.unregister(registration);
   }
 
   /**
@@ -132,19 +146,19 @@ export class Subagent extends EventEmitter<SupervisorEvents> {
     const head: VarBind[] = [];
     if (options.sysUpTime !== undefined) head.push({ name: SYS_UP_TIME_0, value: timeTicks(options.sysUpTime) });
     head.push({ name: SNMP_TRAP_OID_0, value: objectIdentifier(trapOid) });
-    return this.supervisor.notify([...head, ...varbinds]);
+    return this.connection.notify([...head, ...varbinds]);
   }
 
   /** agentx-Close-PDU (reasonShutdown unless told otherwise), then disconnects for good. */
   close(reason: CloseReason = CloseReason.reasonShutdown): Promise<void> {
-    return this.supervisor.close(reason);
+    return this.connection.close(reason);
   }
 
   health(): SubagentHealth {
     return {
       address: formatAgentxAddress(this.address),
-      status: this.supervisor.status,
-      epoch: this.supervisor.epoch,
+      status: this.connection.status,
+      epoch: this.connection.epoch,
       registrations: this.registrations.list.map((r) => ({
         subtree: formatOid(r.subtree),
         priority: r.priority,

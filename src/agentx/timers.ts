@@ -1,16 +1,10 @@
-/**
- * Time as the session sees it: pings, request timeouts and reconnect delays all go through
- * this, so tests drive them with a fake clock instead of sleeping.
- */
-export interface Timers {
-  /** Milliseconds on a monotonic clock. */
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+import { systemTime, type Time } from '../common/time.js';
 
-export const systemTimers: Timers = {
-  now: () => performance.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
+/**
+ * Time as the session sees it: pings, request timeouts, reconnect and registration delays all
+ * go through this, so tests drive them with a fake clock instead of sleeping. The common time
+ * interface's monotonic clock and timers: the library never reads the wall clock.
+ */
+export type Timers = Pick<Time, 'monotonic' | 'setTimeout' | 'clearTimeout'>;
+
+export const systemTimers: Timers = systemTime;

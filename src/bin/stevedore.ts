@@ -12,7 +12,7 @@ const io = {
   err: (text: string): void => void process.stderr.write(text),
 };
 
-main(process.argv.slice(2), io, (options) => runDaemon(options, signals)).then(
+main(process.argv.slice(2), io, (options) => runDaemon(options, signals), signals.stopping).then(
   (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(`stevedore: internal error: ${(error as Error).stack ?? String(error)}\n`);

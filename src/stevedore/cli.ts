@@ -7,7 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../common/version.js';
 import { formatErrors } from './config/errors.js';
 import { configHelp } from './config/help.js';
-import { loadConfig } from './config/load.js';
+import { loadConfig, type LoadResult } from './config/load.js';
 import { DEFAULT_CONFIG_FILE, type Preprocessor, type StevedoreOptions } from './options.js';
 
 export interface CliIo {
@@ -119,8 +119,11 @@ export function parseArguments(argv: readonly string[]): Invocation {
   return { kind: given.lint ? 'lint' : 'run', options };
 }
 
-/** Runs stevedore's command line; resolves to the exit status. */
-export async function main(argv: readonly string[], io: CliIo, runDaemon: RunDaemon): Promise<number> {
+/**
+ * Runs stevedore's command line; resolves to the exit status. `stopping` aborts when SIGTERM or
+ * SIGINT comes: --lint then gives up its load (and its preprocessor) and exits 1.
+ */
+export async function main(argv: readonly string[], io: CliIo, runDaemon: RunDaemon, stopping?: AbortSignal): Promise<number> {
   let invocation: Invocation;
   try {
     invocation = parseArguments(argv);
@@ -141,7 +144,14 @@ export async function main(argv: readonly string[], io: CliIo, runDaemon: RunDae
       return 0;
     case 'lint': {
       const { configFile, preprocessor } = invocation.options;
-      const result = await loadConfig(configFile, { preprocessor });
+      let result: LoadResult;
+      try {
+        result = await loadConfig(configFile, { preprocessor, signal: stopping });
+      } catch (error) {
+        if (!stopping?.aborted) throw error;
+        io.err(`stevedore: ${(error as Error).message}: ${configFile} not checked\n`);
+        return 1;
+      }
       if (result.ok) {
         io.out(`${configFile}: OK\n`);
         return 0;

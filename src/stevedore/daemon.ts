@@ -6,7 +6,7 @@ import { buildCollector } from './collector/app.js';
 import { closeAll, listenAll } from './collector/listeners.js';
 import type { Config } from './config/config.js';
 import { formatErrors } from './config/errors.js';
-import { loadConfig } from './config/load.js';
+import { loadConfig, type LoadResult } from './config/load.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import type { StevedoreOptions } from './options.js';
 import { StateFile } from './persistence/state-file.js';
@@ -14,7 +14,8 @@ import { detach } from './process/detach.js';
 import { writePidfile } from './process/pidfile.js';
 import { dropPrivileges } from './process/privileges.js';
 import { readinessFromEnvironment, type Readiness } from './process/readiness.js';
-import type { SignalInbox, StopReason } from './process/signal-inbox.js';
+import { processRole } from './process/role.js';
+import { StopRequested, type SignalInbox } from './process/signal-inbox.js';
 import { supervise } from './process/supervisor.js';
 import { Registry } from './registry/registry.js';
 import { Sweeper } from './registry/sweeper.js';
@@ -24,34 +25,20 @@ import { AgentxService } from './snmp/agentx-service.js';
 import { EmbeddedAgent } from './snmp/embedded-agent.js';
 import { tallymanView } from './snmp/tallyman-view.js';
 import { logRegistryEvent } from './state-log.js';
+import { OptionalPart } from './optional-part.js';
+import { reload } from './reload.js';
+import { ServeLifecycle } from './serve-state.js';
 
 function logLevel(options: StevedoreOptions, config: Config): Config['logLevel'] {
   return options.debug ? 'debug' : config.logLevel;
 }
 
-function logTarget(options: StevedoreOptions, config: Config) {
-  const detached = process.env.STEVEDORE_DETACHED === '1';
+function logTarget(options: StevedoreOptions, config: Config, detached: boolean) {
   return {
     level: logLevel(options, config),
     stdout: !detached,
     syslog: config.syslog ? { tag: config.syslogTag, facility: config.syslogFacility } : null,
   };
-}
-
-/** Settings a reload cannot change in a running process (sockets bound, privileges dropped). */
-function restartOnly(before: Config, after: Config): string[] {
-  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-  const names: [string, unknown, unknown][] = [
-    ['listen', before.listen, after.listen],
-    ['state-file', before.stateFile, after.stateFile],
-    ['pidfile', before.pidfile, after.pidfile],
-    ['user', before.user, after.user],
-    ['group', before.group, after.group],
-    ['syslog', [before.syslog, before.syslogFacility, before.syslogTag], [after.syslog, after.syslogFacility, after.syslogTag]],
-    ['snmp-listen', before.snmpListen, after.snmpListen],
-    ['snmp-community', before.snmpCommunity, after.snmpCommunity],
-  ];
-  return names.filter(([, a, b]) => !same(a, b)).map(([name]) => name);
 }
 
 /**
@@ -73,14 +60,14 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
     service.start();
     return service;
   };
-  let agentx: AgentxService | null = null;
+  const agentx = new OptionalPart({ settings: (c: Config) => [c.agentxSocket, c.agentxPingIntervalMs], start: startAgentx, stop: (service) => service.close() });
   const startDocker = (c: Config): DockerFollower | null => {
     if (c.dockerSocket === null) return null;
     const follower = new DockerFollower(new EngineApi(c.dockerSocket), registry, log.child({ component: 'docker' }), time);
     follower.start();
     return follower;
   };
-  let docker: DockerFollower | null = null;
+  const docker = new OptionalPart({ settings: (c: Config) => c.dockerSocket, start: startDocker, stop: (follower) => follower.close() });
   const embedded = new EmbeddedAgent(registry, time, log);
   const collector = buildCollector({
     registry,
@@ -89,11 +76,14 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
     time,
     health: {
       process: () => ({ pid: process.pid }),
-      agentx: () => agentx?.health() ?? { status: { state: 'off' } },
-      docker: () => ({ ...(docker?.health() ?? { state: 'off' }), verifySource: config.verifySource }),
+      agentx: () => agentx.current?.health() ?? { status: { state: 'off' } },
+      docker: () => ({ ...(docker.current?.health() ?? { state: 'off' }), verifySource: config.verifySource }),
       snmp: () => ({ listen: config.snmpListen === null ? null : formatHostPort(config.snmpListen) }),
     },
-    containers: () => (docker === null ? null : { match: (hostname, address) => docker!.match(hostname, address), verifySource: config.verifySource }),
+    containers: () => {
+      const follower = docker.current;
+      return follower === null ? null : { match: (hostname, address) => follower.match(hostname, address), verifySource: config.verifySource };
+    },
   });
   let servers: Server[] | undefined;
   try {
@@ -110,8 +100,8 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
     await collector.app.close();
     return 1;
   }
-  agentx = startAgentx(config);
-  docker = startDocker(config);
+  await agentx.apply(config);
+  await docker.apply(config);
   const sweeper = new Sweeper(registry, time);
   sweeper.start();
   stateFile?.start();
@@ -121,62 +111,35 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
   );
   readiness.ready();
 
-  return new Promise((resolve) => {
-    let stopping = false;
-    // Reloads run one at a time, in order; SIGHUPs that come while one waits add nothing.
-    let reloads = Promise.resolve();
-    let reloadWaiting = false;
-    const reload = async (): Promise<void> => {
-      const loaded = await loadConfig(options.configFile, { preprocessor: options.preprocessor });
-      if (stopping) return;
-      if (!loaded.ok) {
-        log.error({ file: options.configFile, errors: loaded.errors.length }, `configuration reload refused (${loaded.errors.length} errors); still running on the previous configuration`);
-        for (const line of formatErrors(loaded.errors).trimEnd().split('\n')) log.error(line);
-        return;
-      }
-      const next = loaded.config;
-      const fixed = restartOnly(config, next);
-      const previous = config;
-      config = next;
-      registry.reconfigure(next);
-      collector.reconfigure(next);
-      log.level = logLevel(options, next);
-      if (JSON.stringify([previous.agentxSocket, previous.agentxPingIntervalMs]) !== JSON.stringify([next.agentxSocket, next.agentxPingIntervalMs])) {
-        await agentx?.close();
-        agentx = stopping ? null : startAgentx(next);
-      }
-      if (previous.dockerSocket !== next.dockerSocket) {
-        docker?.close();
-        docker = stopping ? null : startDocker(next);
-      }
-      log.info({ services: next.services.length }, `configuration reloaded: ${next.services.length} services`);
-      if (fixed.length > 0) log.warn({ settings: fixed }, `changes to ${fixed.join(', ')} take effect at the next restart`);
-    };
-    const requestReload = (): void => {
-      if (stopping || reloadWaiting) return;
-      reloadWaiting = true;
-      reloads = reloads.then(() => {
-        reloadWaiting = false;
-        return stopping ? undefined : reload();
-      });
-    };
-    const stop = async (reason: StopReason): Promise<void> => {
-      if (stopping) return;
-      stopping = true;
-      log.info({ reason }, `${reason}: stopping`);
-      await reloads;
+  const lifecycle = new ServeLifecycle(log, {
+    reload: () =>
+      reload({
+        file: options.configFile,
+        preprocessor: options.preprocessor,
+        signal: signals.stopping,
+        log,
+        current: () => config,
+        apply: async (next) => {
+          config = next;
+          registry.reconfigure(next);
+          collector.reconfigure(next);
+          log.level = logLevel(options, next);
+          await agentx.apply(next);
+          await docker.apply(next);
+        },
+      }),
+    stop: async () => {
       await closeAll(servers);
       await collector.app.close();
-      await agentx?.close();
-      docker?.close();
+      await agentx.stop();
+      await docker.stop();
       embedded.close();
       sweeper.stop();
       const saved = (await stateFile?.stop()) ?? true;
-      log.info('stopped');
-      resolve(saved ? 0 : 1);
-    };
-    signals.attach({ reload: requestReload, stop: (reason) => void stop(reason) });
+      return saved ? 0 : 1;
+    },
   });
+  return new Promise((resolve) => signals.attach({ reload: () => lifecycle.reload(), stop: (reason) => void lifecycle.stop(reason).then(resolve) }));
 }
 
 /**
@@ -185,28 +148,36 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
  * supervisor that keeps a worker process serving; with -s serves in this process.
  */
 export async function runDaemon(options: StevedoreOptions, signals: SignalInbox, argv: readonly string[] = process.argv.slice(1)): Promise<number> {
-  const detaching = !options.foreground && process.env.STEVEDORE_DETACHED !== '1' && process.env.STEVEDORE_ROLE !== 'worker';
+  const role = processRole(options);
   // A worker whose supervisor died (even by SIGKILL) stops rather than hold the port alone.
-  if (process.env.STEVEDORE_ROLE === 'worker') process.on('disconnect', () => signals.stop('supervisor gone'));
-  const loaded = await loadConfig(options.configFile, { preprocessor: options.preprocessor });
+  if (role.kind === 'worker') process.on('disconnect', () => signals.stop('supervisor gone'));
+  let loaded: LoadResult;
+  try {
+    loaded = await loadConfig(options.configFile, { preprocessor: options.preprocessor, signal: signals.stopping });
+  } catch (error) {
+    if (!(error instanceof StopRequested)) throw error;
+    process.stderr.write(`stevedore: ${error.reason} while reading ${options.configFile}: stopped before serving\n`);
+    return 0;
+  }
   if (!loaded.ok) {
     process.stderr.write(formatErrors(loaded.errors));
     return 1;
   }
   const config = loaded.config;
   const readiness = readinessFromEnvironment();
-
-  if (process.env.STEVEDORE_ROLE === 'worker') {
-    return serve(options, config, createLogger(logTarget(options, config)), readiness, signals);
-  }
-  if (detaching) {
+  if (role.kind === 'launcher') {
     // Interrupted while waiting for the background stevedore: stop waiting (it goes on).
     signals.attach({ reload: () => {}, stop: () => process.exit(1) });
     if (!config.syslog) process.stderr.write("stevedore: running in the background without 'syslog yes;': its log goes nowhere (use -F to keep it attached)\n");
     return detach(argv, (text) => void process.stderr.write(text));
   }
+  const log = createLogger(logTarget(options, config, role.detached));
+  if (role.kind === 'worker') return serve(options, config, log, readiness, signals);
+  return withPidfile(config, log, readiness, () => (role.kind === 'single' ? serve(options, config, log, readiness, signals) : supervise(argv, log, readiness, signals)));
+}
 
-  const log = createLogger(logTarget(options, config));
+/** Runs `run` with the pidfile written (refusing to start when another stevedore has it), then removes it. */
+async function withPidfile(config: Config, log: Logger, readiness: Readiness, run: () => Promise<number>): Promise<number> {
   let removePidfile = (): string | null => null;
   if (config.pidfile !== null) {
     try {
@@ -218,7 +189,7 @@ export async function runDaemon(options: StevedoreOptions, signals: SignalInbox,
     }
   }
   try {
-    return options.single ? await serve(options, config, log, readiness, signals) : await supervise(argv, log, readiness, signals);
+    return await run();
   } finally {
     const left = removePidfile();
     if (left) log.warn({ pidfile: config.pidfile }, `pidfile ${config.pidfile} left behind: ${left} (with 'user' and -s, keep it in a directory that user can write)`);

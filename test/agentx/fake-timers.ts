@@ -12,7 +12,7 @@ export class FakeTimers implements Timers {
   private nextId = 1;
   private entries: Entry[] = [];
 
-  now(): number {
+  monotonic(): number {
     return this.time;
   }
 

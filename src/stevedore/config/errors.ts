@@ -5,8 +5,10 @@
 export type ConfigErrorCode =
   // reading and preprocessing
   | 'CONFIG_READ_FAILED'
+  | 'CONFIG_NOT_REGULAR_FILE'
   | 'CONFIG_M4_MISSING'
   | 'CONFIG_PREPROCESSOR_FAILED'
+  | 'CONFIG_PREPROCESSOR_LIMIT'
   // tokens
   | 'CONFIG_UNEXPECTED_CHARACTER'
   | 'CONFIG_UNTERMINATED_COMMENT'

@@ -1,14 +1,15 @@
 /**
  * `include FILE;`: the statements of FILE take the include's place, at the top level or in a
  * block. FILE is relative to the file that names it (after m4, the file a syncline says), and
- * is read like the main file (through the same preprocessor). A file that includes itself,
- * directly or through others, is an error; one included twice side by side is not.
+ * is read like the main file (through the same preprocessor). FILE must be a regular file (a
+ * FIFO or a device is refused by name, never opened). A file that includes itself, directly or
+ * through others, is an error; one included twice side by side is not.
  */
 import { realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { ConfigFile, Statement } from './ast.js';
 import { ConfigError } from './errors.js';
-import { describeFileError } from './preprocess.js';
+import { assertRegularFile, describeFileError, NotRegularFileError } from './source-file.js';
 import { argumentCount, missingSemicolon } from './statement-shape.js';
 import { STATEMENTS } from './statements.js';
 
@@ -55,8 +56,10 @@ export async function expandIncludes(root: ConfigFile, read: ReadConfigFile): Pr
       let real: string;
       try {
         real = await realpath(name);
+        await assertRegularFile(real);
       } catch (error) {
-        fail('CONFIG_READ_FAILED', `cannot include '${arg.value}' (${name}): ${describeFileError(error)}`, arg.loc);
+        const code = error instanceof NotRegularFileError ? error.code : 'CONFIG_READ_FAILED';
+        fail(code, `cannot include '${arg.value}' (${name}): ${describeFileError(error)}`, arg.loc);
         continue;
       }
       const loop = chain.findIndex((opened) => opened.real === real);

@@ -8,11 +8,10 @@ import type { ConfigError } from './errors.js';
 import { expandIncludes, type ReadConfigFile } from './include.js';
 import { interpret } from './interpret.js';
 import { parse } from './parse.js';
-import { DEFAULT_LIMITS, readSource, type PreprocessLimits } from './preprocess.js';
+import { readSource, type ReadOptions } from './preprocess.js';
 
-export interface LoadOptions {
+export interface LoadOptions extends ReadOptions {
   preprocessor: Preprocessor;
-  limits?: PreprocessLimits;
 }
 
 export type LoadResult = { ok: true; config: Config } | { ok: false; errors: ConfigError[] };
@@ -28,9 +27,14 @@ function inReadingOrder(errors: readonly ConfigError[], files: readonly string[]
   );
 }
 
+/**
+ * Loads `file` and what it includes. Bounded: each file is read through a preprocessor with
+ * time, output and memory limits. Interruptible: when options.signal aborts, the preprocessor
+ * running is killed with its process group and the load rejects with the signal's reason.
+ */
 export async function loadConfig(file: string, options: LoadOptions): Promise<LoadResult> {
   const read: ReadConfigFile = async (name) => {
-    const source = await readSource(name, options.preprocessor, options.limits ?? DEFAULT_LIMITS);
+    const source = await readSource(name, options.preprocessor, options);
     if (!source.ok) return source;
     const parsed = parse(source.text, name, source.map);
     if (!parsed.ok) return { ok: false, errors: [parsed.error] };
@@ -39,6 +43,7 @@ export async function loadConfig(file: string, options: LoadOptions): Promise<Lo
   const root = await read(file);
   if (!root.ok) return root;
   const expanded = await expandIncludes(root.ast, read);
+  options.signal?.throwIfAborted();
   const files = [...new Set([...root.files, ...expanded.files])];
   const result = interpret(expanded.statements, file, files);
   if (expanded.errors.length === 0) return result;

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { detachedEnvironment } from './role.js';
 
 /**
  * Starts stevedore again in the background (a new session, no terminal) and waits until it
@@ -10,7 +11,7 @@ export function detach(argv: readonly string[], err: (text: string) => void): Pr
     const child = spawn(process.execPath, [...process.execArgv, ...argv], {
       detached: true,
       stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
-      env: { ...process.env, STEVEDORE_DETACHED: '1', STEVEDORE_READY_FD: '3' },
+      env: { ...detachedEnvironment(process.env), STEVEDORE_READY_FD: '3' },
     });
     const pipe = child.stdio[3] as NodeJS.ReadableStream;
     let said = '';

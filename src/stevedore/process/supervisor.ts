@@ -1,6 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { systemTime, type Time, type TimerHandle } from '../../common/time.js';
 import type { Logger } from '../logging/logger.js';
 import type { Readiness, ReadinessMessage } from './readiness.js';
+import { workerEnvironment } from './role.js';
 import type { SignalInbox, StopReason } from './signal-inbox.js';
 
 export interface SupervisorPolicy {
@@ -24,12 +26,19 @@ type SupervisorState = 'starting' | 'running' | 'restarting' | 'stopping' | 'sto
  * clear message on a crash loop, and passes SIGTERM, SIGINT and SIGHUP on to it. A worker that
  * fails at start-up for a reason a restart cannot fix (it says so) is not restarted.
  */
-export function supervise(argv: readonly string[], log: Logger, readiness: Readiness, signals: Pick<SignalInbox, 'attach'>, policy = DEFAULT_SUPERVISOR_POLICY): Promise<number> {
+export function supervise(
+  argv: readonly string[],
+  log: Logger,
+  readiness: Readiness,
+  signals: Pick<SignalInbox, 'attach'>,
+  { policy = DEFAULT_SUPERVISOR_POLICY, time = systemTime }: { policy?: SupervisorPolicy; time?: Pick<Time, 'monotonic' | 'setTimeout' | 'clearTimeout'> } = {},
+): Promise<number> {
   return new Promise((resolve) => {
     let state: SupervisorState = 'starting';
     let worker: ChildProcess | undefined;
+    /** When the worker crashed, on the monotonic clock: a crash loop is counted within policy.windowMs. */
     let crashes: number[] = [];
-    let restartTimer: NodeJS.Timeout | undefined;
+    let restartTimer: TimerHandle | undefined;
     /** The signal passed on to the worker to stop it. */
     let stopSignal: NodeJS.Signals | undefined;
 
@@ -39,7 +48,7 @@ export function supervise(argv: readonly string[], log: Logger, readiness: Readi
     };
 
     const start = (): void => {
-      const child = fork(argv[0] as string, argv.slice(1), { env: { ...process.env, STEVEDORE_ROLE: 'worker', STEVEDORE_READY_FD: '' }, stdio: 'inherit' });
+      const child = fork(argv[0] as string, argv.slice(1), { env: { ...workerEnvironment(process.env), STEVEDORE_READY_FD: '' }, stdio: 'inherit' });
       worker = child;
       child.on('message', (message: ReadinessMessage) => {
         if (message.type === 'ready') {
@@ -58,7 +67,7 @@ export function supervise(argv: readonly string[], log: Logger, readiness: Readi
           // A worker asked to stop exits 0, or dies of the signal passed to it (during its start-up).
           return resolve(code === 0 || (signal !== null && signal === stopSignal) ? 0 : 1);
         }
-        const now = Date.now();
+        const now = time.monotonic();
         crashes = [...crashes.filter((t) => now - t < policy.windowMs), now];
         const how = signal ? `killed by ${signal}` : `exited with status ${code}`;
         if (crashes.length >= policy.maxCrashes) {
@@ -70,14 +79,17 @@ export function supervise(argv: readonly string[], log: Logger, readiness: Readi
         const delay = policy.backoffMs(crashes.length);
         log.error({ code, signal, restartInMs: delay }, `stevedore worker ${how}: restarting in ${delay} ms`);
         setState('restarting');
-        restartTimer = setTimeout(start, delay);
+        restartTimer = time.setTimeout(() => {
+          restartTimer = undefined;
+          start();
+        }, delay);
       });
     };
 
     const stop = (reason: StopReason): void => {
       if (state === 'stopped') return;
       setState('stopping');
-      clearTimeout(restartTimer);
+      if (restartTimer !== undefined) time.clearTimeout(restartTimer);
       stopSignal = reason === 'SIGINT' ? 'SIGINT' : 'SIGTERM';
       if (worker) worker.kill(stopSignal);
       else {

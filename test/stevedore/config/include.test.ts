@@ -1,6 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { STEVEDORE } from '../../harness/built.js';
 import { requireTool } from '../../harness/require-tool.js';
+import { runCli } from '../../harness/run-cli.js';
+import { tempDir } from '../../harness/temp-dir.js';
 import { check, M4 } from './check.js';
 
 describe('include FILE;', () => {
@@ -73,5 +78,39 @@ describe('include FILE;', () => {
       "test.conf:4:16: 'include' takes no block: include FILE;",
       "test.conf:5:15: expected ';' after 'include d.conf'",
     ]);
+  });
+
+  test('a FIFO, a directory or a device is refused by name: --lint ends with the errors, through m4 or not', async () => {
+    const dir = tempDir('include-special');
+    try {
+      execFileSync('mkfifo', [dir.file('pipe.conf')]);
+      mkdirSync(dir.file('conf.d'));
+      writeFileSync(dir.file('main.conf'), 'service DB;\ninclude pipe.conf;\ninclude conf.d;\ninclude /dev/zero;\n');
+      for (const preprocessor of ['--no-preprocessor', '--preprocessor=cat']) {
+        // Killed after 20 s if it hangs, as it did when it opened the FIFO and waited for a writer.
+        const r = await runCli(process.execPath, [STEVEDORE, '--lint', preprocessor, '-f', dir.file('main.conf')], { timeout: 20_000, killSignal: 'SIGKILL' });
+        assert.equal(r.code, 1, `${preprocessor}: ${r.stderr.toString()}`);
+        assert.deepEqual(r.stderr.toString().split(`${dir.path}/`).join('').trimEnd().split('\n'), [
+          "main.conf:2:9: cannot include 'pipe.conf' (pipe.conf): it is a FIFO (named pipe), not a regular file",
+          "main.conf:3:9: cannot include 'conf.d' (conf.d): it is a directory, not a regular file",
+          "main.conf:4:9: cannot include '/dev/zero' (/dev/zero): it is a character device, not a regular file",
+        ]);
+      }
+    } finally {
+      dir.remove();
+    }
+  });
+
+  test('a main file that is a FIFO is refused by name, before m4 is given it', async () => {
+    requireTool('m4', 'm4');
+    const dir = tempDir('main-fifo');
+    try {
+      execFileSync('mkfifo', [dir.file('stevedore.conf')]);
+      const r = await runCli(process.execPath, [STEVEDORE, '--lint', '-f', dir.file('stevedore.conf')], { timeout: 20_000, killSignal: 'SIGKILL' });
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr.toString(), `${dir.file('stevedore.conf')}: cannot read the configuration: it is a FIFO (named pipe), not a regular file\n`);
+    } finally {
+      dir.remove();
+    }
   });
 });

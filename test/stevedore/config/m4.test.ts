@@ -1,7 +1,12 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ROOT } from '../../harness/built.js';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { ROOT, STEVEDORE } from '../../harness/built.js';
+import { processAlive } from '../../harness/process-alive.js';
 import { requireTool } from '../../harness/require-tool.js';
+import { runCli, startCli } from '../../harness/run-cli.js';
+import { tempDir } from '../../harness/temp-dir.js';
+import { waitFor } from '../../harness/wait-for.js';
 import { check, defaults, M4 } from './check.js';
 
 // The real GNU m4, as stevedore runs it: missing means failing, never skipping.
@@ -63,6 +68,33 @@ describe('configuration through m4 -P -s', () => {
     assert.deepEqual(result.errors, ['test.conf: m4 wrote more than 0.0625M (a macro that expands to itself?)']);
   });
 
+  test('a macro that doubles itself is stopped by the memory limit, which the error names', async () => {
+    const dir = tempDir('m4-bomb');
+    try {
+      writeFileSync(dir.file('bomb.conf'), "service DB;\nm4_define(`X', `X X')X\n");
+      const r = await runCli(process.execPath, [STEVEDORE, '--lint', '-f', dir.file('bomb.conf')], { timeout: 30_000, killSignal: 'SIGKILL' });
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr.toString(), `${dir.file('bomb.conf')}: m4 needed more than the 256M of memory it may use (a macro that doubles itself?)\n`);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  test('what m4_syscmd started is killed with m4 at the time limit', async () => {
+    const dir = tempDir('m4-syscmd');
+    try {
+      const pidFile = dir.file('sleep.pid');
+      const text = `service DB;\nm4_syscmd(\`sh -c "echo \\$\\$ > ${pidFile}; exec sleep 1000"')\n`;
+      const result = await check(text, M4, { timeoutMs: 500 });
+      assert.deepEqual(result.errors, ['test.conf: m4 did not finish within 0.5s (a macro that expands to itself?)']);
+      assert.deepEqual(result.codes, ['CONFIG_PREPROCESSOR_LIMIT']);
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      await waitFor(`the sleep m4_syscmd started (pid ${pid}) to be gone`, () => !processAlive(pid), 5000);
+    } finally {
+      dir.remove();
+    }
+  });
+
   test('--no-preprocessor leaves m4 macros alone: read as words, their quotes are errors', async () => {
     const result = await check("service DB;\nm4_define(`X', `1')\n");
     assert.deepEqual(result.errors, [`test.conf:2:13: unexpected "'": quote arguments with double quotes`]);
@@ -84,5 +116,23 @@ describe('configuration through --preprocessor=COMMAND', () => {
   test('a failing command: its status and what it said', async () => {
     const result = await check('service DB;\n', { kind: 'command', command: 'echo cannot expand >&2; exit 3; :' });
     assert.deepEqual(result.errors, ["test.conf: preprocessor 'echo cannot expand >&2; exit 3; :' exited with status 3", 'test.conf: preprocessor: cannot expand']);
+  });
+
+  test('Ctrl-C during --lint stops it at once, with the command and what it started', async () => {
+    const dir = tempDir('lint-interrupted');
+    try {
+      const pidFile = dir.file('sleep.pid');
+      writeFileSync(dir.file('test.conf'), 'service DB;\n');
+      const hang = `sh -c 'echo $$ > ${pidFile}; exec sleep 1000'; cat`;
+      const run = startCli(process.execPath, [STEVEDORE, '--lint', `--preprocessor=${hang}`, '-f', dir.file('test.conf')], { timeout: 30_000, killSignal: 'SIGKILL' });
+      const pid = await waitFor('the preprocessor to hang', () => existsSync(pidFile) && Number(readFileSync(pidFile, 'utf8')));
+      process.kill(run.pid, 'SIGINT');
+      const r = await run.done;
+      assert.deepEqual([r.code, r.signal], [1, null]);
+      assert.equal(r.stderr.toString(), `stevedore: SIGINT: stopping: ${dir.file('test.conf')} not checked\n`);
+      await waitFor(`the preprocessor's sleep (pid ${pid}) to be gone`, () => !processAlive(pid));
+    } finally {
+      dir.remove();
+    }
   });
 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { STEVEDORE, TALLYMAN } from '../../harness/built.js';
 import { freePort } from '../../harness/free-port.js';
+import { processAlive } from '../../harness/process-alive.js';
 import { runCli, startCli } from '../../harness/run-cli.js';
 import { startProcess } from '../../harness/managed-process.js';
 import { startStevedore } from '../../harness/stevedore.js';
@@ -99,6 +100,28 @@ describe('stevedore as a daemon', { timeout: 60_000 }, () => {
     }
   });
 
+  test('SIGTERM during a reload that hangs: stevedore stops at once, status 0, state written', async () => {
+    const [hang, pidFile, state] = [dir.file('hang'), dir.file('sleep.pid'), dir.file('state.json')];
+    // Reads the file with cat, unless told to hang (in a child, as m4_syscmd would).
+    const preprocessor = `test -e ${hang} && sh -c 'echo $$ > ${pidFile}; exec sleep 1000'; cat`;
+    const s = await startStevedore(dir, `service DB; state-file ${state};`, { args: ['-s', `--preprocessor=${preprocessor}`] });
+    let stopped;
+    try {
+      assert.equal(await s.post({ service: 'DB', hostname: 'c1', exitCode: 0 }), 204);
+      writeFileSync(hang, '');
+      process.kill(s.process.pid, 'SIGHUP');
+      const pid = await waitFor('the reload to hang', () => existsSync(pidFile) && Number(readFileSync(pidFile, 'utf8')));
+      assert.equal(await s.post({ service: 'DB', hostname: 'c2', exitCode: 1 }), 204, 'it serves during the reload');
+      stopped = await s.process.stop(10_000);
+      await waitFor(`the preprocessor's sleep (pid ${pid}) to be gone`, () => !processAlive(pid));
+    } finally {
+      stopped ??= await s.process.stop();
+    }
+    assert.deepEqual(stopped, { code: 0, signal: null }, s.process.log());
+    const saved = JSON.stringify(JSON.parse(readFileSync(state, 'utf8')));
+    assert.ok(saved.includes('"c1"') && saved.includes('"c2"'), saved);
+  });
+
   test('several listen addresses, IPv6 among them', async () => {
     const [a, b] = [await freePort(), await freePort('::1')];
     const s = await startStevedore(dir, `service DB; listen 127.0.0.1:${a}; listen [::1]:${b};`, { port: a });
@@ -138,24 +161,19 @@ describe('stevedore as a daemon', { timeout: 60_000 }, () => {
   });
 
   describe('signals during start-up', () => {
-    // A preprocessor that takes a second makes the start-up window wide enough to aim at.
-    const slowStart = async (conf: string) => {
-      writeFileSync(dir.file('slow.conf'), `service DB; listen 127.0.0.1:${await freePort()}; agentx-socket none; ${conf}`);
-      return { run: startCli(process.execPath, [STEVEDORE, '-F', '-s', '--preprocessor=sleep 1; cat', '-f', dir.file('slow.conf')], {}) };
-    };
-
     test('SIGHUP while starting: stevedore starts, then reloads', async () => {
       const port = await freePort();
       writeFileSync(dir.file('slow.conf'), `service DB; listen 127.0.0.1:${port}; agentx-socket none;`);
+      // The first load signs its start, then takes a second: the window the SIGHUP aims at.
+      const slow = `test -e ${dir.file('loading')} || { touch ${dir.file('loading')}; sleep 1; }; cat`;
       const s = await startProcess({
         name: 'slow',
         command: process.execPath,
-        args: [STEVEDORE, '-F', '-s', '--preprocessor=sleep 1; cat', '-f', dir.file('slow.conf')],
+        args: [STEVEDORE, '-F', '-s', `--preprocessor=${slow}`, '-f', dir.file('slow.conf')],
         dir: dir.path,
-        ready: () => true,
+        ready: () => existsSync(dir.file('loading')),
       });
       try {
-        await new Promise((r) => setTimeout(r, 300));
         process.kill(s.pid, 'SIGHUP');
         await waitFor('it to serve, then reload', () => s.log().includes('configuration reloaded'), 15_000);
         assert.ok((await fetch(`http://127.0.0.1:${port}/v1/health`)).ok);
@@ -164,13 +182,25 @@ describe('stevedore as a daemon', { timeout: 60_000 }, () => {
       }
     });
 
-    test('SIGTERM while starting: stevedore stops cleanly, status 0, state written', async () => {
-      const { run } = await slowStart(`state-file ${dir.file('state.json')};`);
-      await new Promise((r) => setTimeout(r, 300));
-      process.kill(run.pid, 'SIGTERM');
-      const r = await run.done;
-      assert.equal(r.code, 0, r.stdout.toString());
-      assert.ok(existsSync(dir.file('state.json')));
+    test('SIGTERM or SIGINT during a start-up load that hangs: stevedore exits 0, its state file untouched, the preprocessor\'s children gone', async () => {
+      const state = dir.file('state.json');
+      const first = await startStevedore(dir, `service DB; state-file ${state};`);
+      assert.equal(await first.post({ service: 'DB', hostname: 'c1', exitCode: 0 }), 204);
+      await first.process.stop();
+      const saved = readFileSync(state, 'utf8');
+      writeFileSync(dir.file('hang.conf'), `service DB; listen 127.0.0.1:${await freePort()}; agentx-socket none; state-file ${state};`);
+      for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+        const pidFile = dir.file(`${signal}.pid`);
+        const hang = `sh -c 'echo $$ > ${pidFile}; exec sleep 1000'; cat`;
+        const run = startCli(process.execPath, [STEVEDORE, '-F', '-s', `--preprocessor=${hang}`, '-f', dir.file('hang.conf')], { timeout: 30_000, killSignal: 'SIGKILL' });
+        const pid = await waitFor('the preprocessor to hang', () => existsSync(pidFile) && Number(readFileSync(pidFile, 'utf8')));
+        process.kill(run.pid, signal);
+        const r = await run.done;
+        assert.deepEqual([r.code, r.signal], [0, null], r.stdout.toString() + r.stderr.toString());
+        assert.equal(r.stderr.toString(), `stevedore: ${signal} while reading ${dir.file('hang.conf')}: stopped before serving\n`);
+        await waitFor(`the preprocessor's sleep (pid ${pid}) to be gone`, () => !processAlive(pid));
+        assert.equal(readFileSync(state, 'utf8'), saved);
+      }
     });
   });
 

@@ -1,20 +1,19 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { CloseReason, PduType, ResponseError, closeReasonName, responseErrorName } from './codec/constants.js';
-import type { ResponsePdu } from './codec/pdu.js';
 import type { VarBind } from './codec/varbind.js';
 import { AgentxError } from './errors.js';
 import { Keepalive } from './keepalive.js';
 import type { Logger } from './logger.js';
-import { formatOid, type Oid } from './mib/oid.js';
-import type { Registration, Registrations } from './registration.js';
+import type { Oid } from './mib/oid.js';
+import type { Registrations } from './registration.js';
 import type { RetryStrategy } from './retry.js';
 import { Session } from './session.js';
 import { STATE_MESSAGES, type SubagentStatus } from './status.js';
 import type { Timers } from './timers.js';
 import { formatAgentxAddress, type AgentxAddress, type Connector } from './transport.js';
 
-export interface SupervisorOptions {
+export interface MasterConnectionOptions {
   address: AgentxAddress;
   connector: Connector;
   retryStrategy: RetryStrategy;
@@ -22,11 +21,12 @@ export interface SupervisorOptions {
   logger: Logger;
   pingIntervalMs: number;
   requestTimeoutMs: number;
-  /** Delay before registering again after duplicateRegistration. */
-  registrationRetryMs: number;
   /** agentx-Open-PDU fields (RFC 2741 section 6.2.1). */
   open: { id: Oid; description: string; timeout: number };
+  /** What the master's requests are answered from. */
   registrations: Registrations;
+  /** Told when a session opens and when it ends, to replay and reset the registrations. */
+  registrar: { opened(): void; ended(): void };
 }
 
 /** One connection and what lives and dies with it. */
@@ -35,33 +35,29 @@ interface Link {
   socket: Socket;
   session: Session;
   keepalive: Keepalive;
-  /** Registration retries scheduled on this connection. */
-  timers: Set<unknown>;
 }
 
-export interface SupervisorEvents {
+export interface MasterConnectionEvents {
   status: [status: SubagentStatus, previous: SubagentStatus];
-  registration: [registration: Registration];
 }
 
 /**
- * Owns the connection to the master agent: the only part that opens sockets. Keeps the
- * desired state (a session, every registration) true across failures: on close, error or an
- * unanswered request it drops the connection, waits as the retry strategy says, connects
- * again and replays Open and every registration. `epoch` counts connections; anything that
- * arrives for an older one is ignored.
+ * Owns the connection to the master agent and the session on it: the only part that opens
+ * sockets. Keeps a session open across failures: on close, error or an unanswered request
+ * (a ping included) it drops the connection, waits as the retry strategy says, connects again
+ * and sends Open; the registrar replays the registrations on every new session. `epoch`
+ * counts connections; anything that arrives for an older one is ignored.
  */
-export class Supervisor extends EventEmitter<SupervisorEvents> {
+export class MasterConnection extends EventEmitter<MasterConnectionEvents> {
   status: SubagentStatus = { state: 'idle' };
   epoch = 0;
   private link: Link | undefined;
   private failures = 0;
   private reconnectTimer: unknown;
-  private stopping = false;
   private closing: Promise<void> | undefined;
   private readonly name: string;
 
-  constructor(private readonly options: SupervisorOptions) {
+  constructor(private readonly options: MasterConnectionOptions) {
     super();
     this.name = formatAgentxAddress(options.address);
   }
@@ -104,7 +100,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
       requestTimeoutMs: this.options.requestTimeoutMs,
       onFatal: (reason) => this.lost(epoch, reason),
     });
-    const link: Link = { epoch, socket, session, keepalive: new Keepalive(this.options.timers, this.options.pingIntervalMs), timers: new Set() };
+    const link: Link = { epoch, socket, session, keepalive: new Keepalive(this.options.timers, this.options.pingIntervalMs) };
     this.link = link;
     socket.on('connect', () => this.connected(link));
     socket.on('error', (error) => this.lost(epoch, error.message));
@@ -126,7 +122,7 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
         this.failures = 0;
         this.setStatus({ state: 'open', sessionId });
         link.keepalive.start(() => this.ping(link));
-        for (const registration of this.options.registrations.list) this.register(registration);
+        this.options.registrar.opened();
       },
       () => {}, // the session has reported the failure through onFatal
     );
@@ -140,73 +136,6 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     }
   }
 
-  /** Sends agentx-Register-PDU (RFC 2741 section 6.2.3) for one registration, if a session is open. */
-  register(registration: Registration): void {
-    const link = this.link;
-    if (link === undefined || this.status.state !== 'open') return;
-    // A retry keeps its error until it is answered, so a repeated refusal is not logged again.
-    this.setRegistration(registration, 'registering', registration.state === 'retrying' ? registration.error : undefined);
-    const { subtree, priority, timeout } = registration;
-    link.session.request({ type: PduType.Register, timeout, priority, rangeSubid: 0, subtree }).then(
-      ({ pdu }) => this.registered(link, registration, pdu),
-      () => {},
-    );
-  }
-
-  private registered(link: Link, registration: Registration, pdu: ResponsePdu): void {
-    if (this.link !== link || !link.session.alive) return;
-    const { subtree, priority } = registration;
-    if (!this.options.registrations.list.includes(registration)) {
-      // Unregistered while the Register was on its way: take the subtree back.
-      if (pdu.error === ResponseError.noAgentXError) link.session.request({ type: PduType.Unregister, priority, rangeSubid: 0, subtree }).catch(() => {});
-      return;
-    }
-    if (pdu.error === ResponseError.notOpen) {
-      this.lost(link.epoch, 'the master agent answered agentx-Register-PDU with notOpen');
-      return;
-    }
-    const fields = { agentx: this.name, epoch: link.epoch, subtree: formatOid(subtree), priority };
-    if (pdu.error === ResponseError.noAgentXError) {
-      this.options.logger.info(fields, 'AgentX subtree registered');
-      this.setRegistration(registration, 'registered', undefined);
-      return;
-    }
-    const error = responseErrorName(pdu.error);
-    if (pdu.error === ResponseError.duplicateRegistration) {
-      // Another session holds the subtree: usually ours from before a restart, which snmpd has
-      // not reaped yet. Ask again until it has.
-      if (registration.error !== error) this.options.logger.warn({ ...fields, error, retryInMs: this.options.registrationRetryMs }, 'AgentX subtree still held by another session; registering again shortly');
-      this.setRegistration(registration, 'retrying', error);
-      const timer = this.options.timers.setTimeout(() => {
-        link.timers.delete(timer);
-        if (this.link === link && registration.state === 'retrying') this.register(registration);
-      }, this.options.registrationRetryMs);
-      link.timers.add(timer);
-      return;
-    }
-    this.options.logger.error({ ...fields, error }, 'the master agent refused to register the subtree');
-    this.setRegistration(registration, 'failed', error);
-  }
-
-  private setRegistration(registration: Registration, state: Registration['state'], error: string | undefined): void {
-    registration.state = state;
-    registration.error = error;
-    this.emit('registration', registration);
-  }
-
-  /** Sends agentx-Unregister-PDU (RFC 2741 section 6.2.4) if the subtree is registered now. */
-  async unregister(registration: Registration): Promise<void> {
-    const session = this.openSession();
-    const wasRegistered = registration.state === 'registered';
-    registration.state = 'pending';
-    if (session === undefined || !wasRegistered) return;
-    const { subtree, priority } = registration;
-    const { pdu } = await session.request({ type: PduType.Unregister, priority, rangeSubid: 0, subtree });
-    if (pdu.error !== ResponseError.noAgentXError) {
-      throw new AgentxError('AGENTX_REFUSED', `the master agent refused to unregister ${formatOid(subtree)}: ${responseErrorName(pdu.error)}`, responseErrorName(pdu.error));
-    }
-  }
-
   /** Sends agentx-Notify-PDU (RFC 2741 section 6.2.10) and waits for the master's answer. */
   async notify(varbinds: readonly VarBind[]): Promise<void> {
     const session = this.openSession();
@@ -217,12 +146,13 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
     }
   }
 
-  /** The connection is gone (or must go): tear it down and schedule the next attempt. */
-  private lost(epoch: number, reason: string): void {
+  /** The connection of `epoch` is gone (or must go): tear it down and schedule the next attempt. */
+  lost(epoch: number, reason: string): void {
     const link = this.link;
     if (link === undefined || link.epoch !== epoch) return;
     this.teardown(link, reason);
-    if (this.stopping) return;
+    // close() was called: no reconnect.
+    if (this.closing !== undefined) return;
     this.failures++;
     const delayMs = this.options.retryStrategy(this.failures);
     if (delayMs === null) {
@@ -236,12 +166,9 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   private teardown(link: Link, reason: string): void {
     this.link = undefined;
     link.keepalive.stop();
-    for (const timer of link.timers) this.options.timers.clearTimeout(timer);
     link.session.end(reason);
     link.socket.destroy();
-    for (const registration of this.options.registrations.list) {
-      if (registration.state !== 'pending') this.setRegistration(registration, 'pending', undefined);
-    }
+    this.options.registrar.ended();
   }
 
   /**
@@ -255,7 +182,6 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   }
 
   private async closeNow(reason: CloseReason): Promise<void> {
-    this.stopping = true;
     if (this.reconnectTimer !== undefined) this.options.timers.clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
     const link = this.link;

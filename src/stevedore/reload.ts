@@ -1,0 +1,58 @@
+/**
+ * SIGHUP: the configuration read again and applied to the running daemon, or refused with
+ * every error logged while the running configuration stays. Settings bound at start (sockets,
+ * files, privileges) change only at the next restart, and the log says which.
+ */
+import type { Config } from './config/config.js';
+import { formatErrors } from './config/errors.js';
+import { loadConfig, type LoadResult } from './config/load.js';
+import type { Logger } from './logging/logger.js';
+import type { Preprocessor } from './options.js';
+
+/** Settings a reload cannot change in a running process (sockets bound, privileges dropped). */
+export function restartOnly(before: Config, after: Config): string[] {
+  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+  const names: [string, unknown, unknown][] = [
+    ['listen', before.listen, after.listen],
+    ['state-file', before.stateFile, after.stateFile],
+    ['pidfile', before.pidfile, after.pidfile],
+    ['user', before.user, after.user],
+    ['group', before.group, after.group],
+    ['syslog', [before.syslog, before.syslogFacility, before.syslogTag], [after.syslog, after.syslogFacility, after.syslogTag]],
+    ['snmp-listen', before.snmpListen, after.snmpListen],
+    ['snmp-community', before.snmpCommunity, after.snmpCommunity],
+  ];
+  return names.filter(([, a, b]) => !same(a, b)).map(([name]) => name);
+}
+
+export interface Reload {
+  file: string;
+  preprocessor: Preprocessor;
+  /** Aborts when stevedore stops: the load is abandoned (its preprocessor killed) and nothing is applied. */
+  signal: AbortSignal;
+  log: Logger;
+  current(): Config;
+  /** Makes every part follow the new configuration. */
+  apply(next: Config): Promise<void>;
+}
+
+export async function reload({ file, preprocessor, signal, log, current, apply }: Reload): Promise<void> {
+  let loaded: LoadResult;
+  try {
+    loaded = await loadConfig(file, { preprocessor, signal });
+  } catch (error) {
+    if (!signal.aborted) throw error;
+    log.info({ file }, 'configuration reload abandoned: stevedore is stopping');
+    return;
+  }
+  if (!loaded.ok) {
+    log.error({ file, errors: loaded.errors.length }, `configuration reload refused (${loaded.errors.length} errors); still running on the previous configuration`);
+    for (const line of formatErrors(loaded.errors).trimEnd().split('\n')) log.error(line);
+    return;
+  }
+  const next = loaded.config;
+  const fixed = restartOnly(current(), next);
+  await apply(next);
+  log.info({ services: next.services.length }, `configuration reloaded: ${next.services.length} services`);
+  if (fixed.length > 0) log.warn({ settings: fixed }, `changes to ${fixed.join(', ')} take effect at the next restart`);
+}
