@@ -1,7 +1,7 @@
 import type { Time } from '../common/time.js';
 import { EngineApiError, type EngineApi } from '../docker/engine-api.js';
 import { describeFailure, runCheck } from './check-runner.js';
-import { readCheckTarget, shortId } from './check-target.js';
+import { containerLabel, readCheckTarget } from './check-target.js';
 import { checkTimeoutMs, readHealthcheckEnv } from './healthcheck-env.js';
 import type { EventLog } from './log.js';
 import type { NagiosResult } from './nagios.js';
@@ -11,7 +11,7 @@ export async function checkCommand(engine: EngineApi, container: string, time: T
   try {
     const target = await readCheckTarget(engine, container);
     if (target === null) return { state: 'UNKNOWN', text: `no such container '${container}': give a container's name or id (docker ps)` };
-    const label = `${target.name.replace(/^\//, '')} (${shortId(target.id)})`;
+    const label = containerLabel(target);
     if (!target.running) return { state: 'UNKNOWN', text: `${label} is not running (${target.state}): start it, then check again` };
     const env = readHealthcheckEnv(target.env);
     if (env.problem !== null) log.warn(`${label}: ${env.problem}`);

@@ -31,6 +31,9 @@ export interface CheckTarget {
 /** A short form of the id for messages. */
 export const shortId = (id: string): string => id.slice(0, 12);
 
+/** How messages name a container: `web (0123456789ab)`. */
+export const containerLabel = (target: Pick<CheckTarget, 'id' | 'name'>): string => `${target.name.replace(/^\//, '') || shortId(target.id)} (${shortId(target.id)})`;
+
 /** Inspects the container; null when Docker has no such container. */
 export async function readCheckTarget(engine: EngineApi, ref: string): Promise<CheckTarget | null> {
   const inspect = await engine.inspectContainer(ref);

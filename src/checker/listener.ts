@@ -1,6 +1,6 @@
 import { ContainerEvents, type EventsStatus, type RetryDelay } from '../docker/container-events.js';
 import type { ContainerEvent } from '../docker/engine-types.js';
-import { CHECK_OF_LABEL, readCheckTarget, shortId } from './check-target.js';
+import { CHECK_OF_LABEL, containerLabel, readCheckTarget, shortId } from './check-target.js';
 import { readHealthcheckEnv } from './healthcheck-env.js';
 import { Monitor, type MonitorDeps } from './monitor.js';
 
@@ -98,7 +98,7 @@ export class Listener {
     }
     if (target === null || target.isCheck || !target.running || this.stopping || this.monitors.has(id)) return;
     if (readHealthcheckEnv(target.env).command === null) {
-      this.deps.log.debug(`${target.name} (${shortId(id)}): no HEALTHCHECK in its environment: ignored`);
+      this.deps.log.debug(`${containerLabel(target)}: no HEALTHCHECK in its environment: ignored`);
       return;
     }
     this.ignored.delete(id);

@@ -3,7 +3,7 @@ import { ContainerEvents } from '../docker/container-events.js';
 import { EngineApi } from '../docker/engine-api.js';
 import { EtcdClient } from '../etcd/client.js';
 import { formatHostPort } from '../common/host-port.js';
-import { readCheckTarget, shortId } from './check-target.js';
+import { containerLabel, readCheckTarget } from './check-target.js';
 import { checkCommand } from './check-command.js';
 import { readHealthcheckEnv } from './healthcheck-env.js';
 import { defaultRouteAddress } from './host-address.js';
@@ -113,7 +113,7 @@ async function startMonitor(container: string, deps: MonitorDeps): Promise<{ mon
   }
   if (target === null) return `no such container '${container}': give a container's name or id (docker ps)`;
   if (readHealthcheckEnv(target.env).command === null) {
-    return `${target.name} (${shortId(target.id)}) has no HEALTHCHECK in its environment: declare ENV HEALTHCHECK=COMMAND in its image`;
+    return `${containerLabel(target)} has no HEALTHCHECK in its environment: declare ENV HEALTHCHECK=COMMAND in its image`;
   }
   const monitor = new Monitor(deps, target.id, false);
   let reconnected = false;

@@ -5,7 +5,7 @@ import { EtcdError } from '../etcd/errors.js';
 import type { EtcdClient } from '../etcd/client.js';
 import { LeasedKey } from '../etcd/leased-key.js';
 import { describeFailure, runCheck, type CheckResult } from './check-runner.js';
-import { readCheckTarget, shortId, type CheckTarget } from './check-target.js';
+import { containerLabel, readCheckTarget, type CheckTarget } from './check-target.js';
 import { discoveryKey, leaseTtlSeconds } from './discovery-key.js';
 import { checkTimeoutMs, DEFAULT_PERIOD_SECONDS, readHealthcheckEnv } from './healthcheck-env.js';
 import type { EventLog } from './log.js';
@@ -115,7 +115,7 @@ export class Monitor {
     this.cancelTimer();
     this.deps.log.info(`${this.label}: monitor ends (${why === 'shutdown' ? 'shutting down' : why === 'no-healthcheck' ? 'no HEALTHCHECK' : `container ${why}`})`);
     this.state = 'ended';
-    this.deleteKey();
+    this.deleteKey(why === 'shutdown');
     void this.etcdChain.then(() => this.finish(why));
   }
 
@@ -179,7 +179,7 @@ export class Monitor {
     if (epoch !== this.epoch) return;
     if (target === null) return this.containerRemoved();
     this.id = target.id;
-    this.label = `${target.name.replace(/^\//, '') || shortId(target.id)} (${shortId(target.id)})`;
+    this.label = containerLabel(target);
     if (!target.running) {
       if (this.state !== 'stopped') this.containerStopped();
       return;
@@ -196,7 +196,7 @@ export class Monitor {
     const ttl = leaseTtlSeconds(env.periodSeconds);
     if (this.key === null || this.key.key !== key || this.key.ttlSeconds !== ttl) {
       this.deleteKey();
-      this.key = new LeasedKey(this.deps.etcd, key, ttl, time);
+      this.key = new LeasedKey(this.deps.etcd, key, ttl);
     }
     let result: CheckResult;
     try {
@@ -218,8 +218,12 @@ export class Monitor {
     }
   }
 
-  /** Deletes the key (revokes its lease), retrying while etcd does not take it and the lease may live. */
-  private deleteKey(): void {
+  /**
+   * Deletes the key (revokes its lease). While etcd is unreachable, tries again until it takes
+   * it, since an etcd restart revives leases and a key left would be a ghost; on shutdown, tries
+   * once, so that a clean stop never hangs (the key then expires by its TTL).
+   */
+  private deleteKey(once = false): void {
     const leased = this.key;
     if (leased === null) return;
     const retryMs = this.deps.etcdRetryMs ?? DEFAULT_ETCD_RETRY_MS;
@@ -228,7 +232,7 @@ export class Monitor {
         try {
           return await leased.release();
         } catch (error) {
-          if (!(error instanceof EtcdError) || !leased.held) throw error;
+          if (!(error instanceof EtcdError) || error.code !== 'ETCD_UNREACHABLE' || once) throw error;
           await new Promise<void>((resolve) => this.deps.time.setTimeout(resolve, retryMs));
         }
       }

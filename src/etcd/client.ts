@@ -54,6 +54,11 @@ export class EtcdClient {
     return this.gateway.status;
   }
 
+  /** Bumps each time etcd becomes reachable (at first, and after each outage). */
+  get reachableEpoch(): number {
+    return this.gateway.reachableEpoch;
+  }
+
   /** A lease of ttl seconds. */
   async grant(ttlSeconds: number): Promise<LeaseId> {
     const answer = await this.gateway.post<{ ID?: string }>('lease/grant', { TTL: ttlSeconds });

@@ -15,6 +15,7 @@ export type EndpointStatus = 'unknown' | 'reachable' | 'unreachable';
 export class EtcdGateway {
   private current = 0;
   private state: EndpointStatus = 'unknown';
+  private connections = 0;
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 4 });
 
   constructor(
@@ -26,6 +27,11 @@ export class EtcdGateway {
 
   get status(): EndpointStatus {
     return this.state;
+  }
+
+  /** Counts the times etcd became reachable (at first, and after each outage). */
+  get reachableEpoch(): number {
+    return this.connections;
   }
 
   /** POST /v3/PATH with a JSON body: the JSON answer, or an EtcdError. */
@@ -57,6 +63,7 @@ export class EtcdGateway {
   private setStatus(status: EndpointStatus, detail: string): void {
     if (status === this.state) return;
     this.state = status;
+    if (status === 'reachable') this.connections++;
     this.onStatus(status, detail);
   }
 

@@ -1,29 +1,28 @@
-import type { Time } from '../common/time.js';
 import type { EtcdClient, LeaseId } from './client.js';
 
 /**
  * The one lease policy: a key that exists while its owner says so, under a lease of its own.
  *
  * - hold(value): the first time, grant a lease and put the key under it; afterwards renew the
- *   lease once (one write per call in steady state), and put again when the value changed. A
- *   lease etcd no longer has (it expired during an outage longer than its TTL) is replaced by a
- *   fresh one and the key written again: renewal never silently stops after a reconnect.
+ *   lease once (one write per call in steady state), and put again when the value changed.
+ *   After an outage (etcd unreachable, then reachable again) the key is written again under a
+ *   fresh lease, and the old lease revoked: whether the old one expired, or was revived by an
+ *   etcd restart, renewal never silently depends on it (microsoft/etcd3#110, etcd-io/etcd#7357).
  * - release(): revoke the lease, which deletes the key at once.
  *
  * Calls that fail (etcd unreachable) leave the state such that the next call repairs it; the
- * owner calls again at its own pace. `expiresBy` says when etcd will have dropped the key even
- * if no release gets through: the last renewal plus the TTL, on the monotonic clock.
+ * owner calls again at its own pace.
  */
 export class LeasedKey {
   private lease: LeaseId | null = null;
+  /** etcd's reachable epoch when the lease was granted. */
+  private grantedIn = -1;
   private written: string | null = null;
-  private lastRenewal = -Infinity;
 
   constructor(
     private readonly etcd: EtcdClient,
     readonly key: string,
     readonly ttlSeconds: number,
-    private readonly time: Time,
   ) {}
 
   /** The lease the key is held under, if any. */
@@ -31,37 +30,28 @@ export class LeasedKey {
     return this.lease;
   }
 
-  /** True while a lease this key holds may still be alive in etcd. */
-  get held(): boolean {
-    return this.lease !== null && this.time.monotonic() < this.expiresBy;
-  }
-
-  get expiresBy(): number {
-    return this.lastRenewal + this.ttlSeconds * 1000;
-  }
-
   /** Makes the key hold value under a live lease; throws an EtcdError when etcd cannot be reached. */
   async hold(value: string): Promise<void> {
+    let retired: LeaseId | null = null;
     if (this.lease !== null) {
-      const startedAt = this.time.monotonic();
       const ttl = await this.etcd.keepAliveOnce(this.lease);
-      if (ttl > 0) {
-        this.lastRenewal = startedAt;
-      } else {
+      if (ttl <= 0 || this.grantedIn !== this.etcd.reachableEpoch) {
+        retired = ttl > 0 ? this.lease : null;
         this.lease = null;
         this.written = null;
       }
     }
     if (this.lease === null) {
-      const startedAt = this.time.monotonic();
       this.lease = await this.etcd.grant(this.ttlSeconds);
-      this.lastRenewal = startedAt;
+      this.grantedIn = this.etcd.reachableEpoch;
     }
     if (this.written !== value) {
       this.written = null;
       await this.etcd.put(this.key, value, this.lease);
       this.written = value;
     }
+    // The key now hangs on the fresh lease: revoking the old one deletes nothing else.
+    if (retired !== null) await this.etcd.revoke(retired).catch(() => {});
   }
 
   /** Deletes the key now by revoking its lease; throws an EtcdError when etcd cannot be reached. */
