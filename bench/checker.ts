@@ -15,7 +15,7 @@ import { tempDir } from '../test/harness/temp-dir.js';
 import { waitFor } from '../test/harness/wait-for.js';
 import { cpuSeconds, residentMiB } from './cpu.js';
 
-const PERIOD = Number(process.env.BENCH_CHECKER_PERIOD ?? 5);
+const PERIOD = Number(process.env.BENCH_CHECKER_PERIOD ?? 10);
 const WINDOW_S = Number(process.env.BENCH_CHECKER_WINDOW ?? 30);
 const SIZES = [0, 1, 10, 30];
 const WRITES = ['Put', 'DeleteRange', 'Txn', 'LeaseGrant', 'LeaseKeepAlive', 'LeaseRevoke'];

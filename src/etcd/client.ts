@@ -14,7 +14,7 @@ export interface KeyValue {
 }
 
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
-const unb64 = (text: string | undefined): string => Buffer.from(text ?? '', 'base64').toString('utf8');
+export const unb64 = (text: string | undefined): string => Buffer.from(text ?? '', 'base64').toString('utf8');
 
 /** The end of the range of every key starting with prefix (etcd's WithPrefix): prefix + 1 at its last byte. */
 export function prefixEnd(prefix: string): string {
@@ -111,6 +111,12 @@ export class EtcdClient {
         : { request_delete_range: { key: b64(op.delete.key) } },
     );
     await this.gateway.post('kv/txn', { success });
+  }
+
+  /** Every change under prefix from revision `fromRevision` on (see watch.ts). */
+  watchStream(prefix: string, fromRevision: number, onMessage: (message: unknown) => void, onEnd: (reason: string) => void): { close(): void } {
+    const request = { key: b64(prefix), range_end: prefixEnd(prefix), ...(fromRevision > 0 && { start_revision: String(fromRevision) }) };
+    return this.gateway.stream('watch', { create_request: request }, onMessage, onEnd);
   }
 
   close(): void {

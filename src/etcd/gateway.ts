@@ -56,6 +56,67 @@ export class EtcdGateway {
     throw new EtcdError('ETCD_UNREACHABLE', `etcd is unreachable (${detail})`);
   }
 
+  /**
+   * A streaming call (watch): POST /v3/PATH to the current endpoint, each JSON line's `result`
+   * to onMessage, until the stream ends (onEnd once, with why) or close(). A connection that
+   * fails moves the client on to the next endpoint for the next call.
+   */
+  stream(path: string, body: unknown, onMessage: (message: unknown) => void, onEnd: (reason: string) => void): { close(): void } {
+    const index = this.current;
+    const endpoint = this.endpoints[index] as HostPort;
+    let ended = false;
+    const end = (reason: string): void => {
+      if (ended) return;
+      ended = true;
+      onEnd(reason);
+    };
+    const payload = JSON.stringify(body);
+    const req = request(
+      { host: endpoint.host, port: endpoint.port, path: `/v3/${path}`, method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } },
+      (res) => {
+        if (res.statusCode !== 200) {
+          res.resume();
+          end(`${formatHostPort(endpoint)}: HTTP ${res.statusCode}`);
+          return;
+        }
+        this.setStatus('reachable', formatHostPort(endpoint));
+        let pending = '';
+        res.setEncoding('utf8');
+        res.on('data', (text: string) => {
+          pending += text;
+          let newline: number;
+          while ((newline = pending.indexOf('\n')) !== -1) {
+            const line = pending.slice(0, newline).trim();
+            pending = pending.slice(newline + 1);
+            if (line === '') continue;
+            let message: { result?: unknown; error?: unknown };
+            try {
+              message = JSON.parse(line) as typeof message;
+            } catch {
+              continue; // not a message
+            }
+            if (message.error !== undefined) end(`${formatHostPort(endpoint)}: ${JSON.stringify(message.error)}`);
+            else onMessage(message.result);
+          }
+        });
+        res.on('end', () => end(`${formatHostPort(endpoint)} closed the stream`));
+        res.on('error', (error) => end(`${formatHostPort(endpoint)}: ${error.message}`));
+      },
+    );
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      if (this.current === index) this.current = (index + 1) % this.endpoints.length;
+      this.setStatus('unreachable', `${formatHostPort(endpoint)}: ${error.code ?? error.message}`);
+      end(`${formatHostPort(endpoint)}: ${error.code ?? error.message}`);
+    });
+    req.end(payload);
+    return {
+      close: () => {
+        ended = true;
+        req.destroy();
+      },
+    };
+  }
+
   close(): void {
     this.agent.destroy();
   }

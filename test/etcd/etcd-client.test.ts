@@ -4,9 +4,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { EtcdClient } from '../../src/etcd/client.js';
 import { EtcdError } from '../../src/etcd/errors.js';
 import { LeasedKey } from '../../src/etcd/leased-key.js';
+import { PrefixWatch, type WatchEvent } from '../../src/etcd/watch.js';
+import { systemTime } from '../../src/common/time.js';
 import { startEtcd, type Etcd } from '../harness/etcd.js';
 import { freePort } from '../harness/free-port.js';
 import { tempDir, type TempDir } from '../harness/temp-dir.js';
+import { waitFor } from '../harness/wait-for.js';
 
 describe('etcd client and lease policy, against a real etcd', () => {
   let dir: TempDir;
@@ -80,6 +83,26 @@ describe('etcd client and lease policy, against a real etcd', () => {
       await assert.rejects(none.put('/t/x', 'y'), (e: unknown) => e instanceof EtcdError && e.code === 'ETCD_UNREACHABLE' && e.message.includes(`127.0.0.1:${dead}`));
     } finally {
       none.close();
+    }
+  });
+
+  it('watches a prefix from a past revision, and resumes after etcd restarts without losing a change', async () => {
+    await client.put('/w/a', '1');
+    const from = (await client.getPrefix('/w/'))[0]?.modRevision ?? 0;
+    await client.put('/w/b', '2');
+    await client.delete('/w/a');
+    const seen: WatchEvent[] = [];
+    const watch = new PrefixWatch(client, '/w/', from, { onEvents: (events) => seen.push(...events), onCompacted: () => assert.fail('nothing was compacted') }, systemTime, () => 200);
+    try {
+      await waitFor('the history since the revision', () => seen.length === 3);
+      assert.deepEqual(seen.map((e) => [e.type, e.key, e.value]), [['put', '/w/a', '1'], ['put', '/w/b', '2'], ['delete', '/w/a', '']]);
+      await etcd.kill();
+      await etcd.start();
+      await client.put('/w/c', '3');
+      await waitFor('the change after the restart', () => seen.length === 4, 15_000);
+      assert.deepEqual(seen.map((e) => e.key), ['/w/a', '/w/b', '/w/a', '/w/c'], 'nothing lost, nothing twice');
+    } finally {
+      watch.close();
     }
   });
 });
