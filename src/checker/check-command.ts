@@ -15,7 +15,9 @@ export async function checkCommand(engine: EngineApi, container: string, time: T
     if (!target.running) return { state: 'UNKNOWN', text: `${label} is not running (${target.state}): start it, then check again` };
     const env = readHealthcheckEnv(target.env);
     if (env.problem !== null) log.warn(`${label}: ${env.problem}`);
-    if (env.command === null) return { state: 'UNKNOWN', text: `${label} has no HEALTHCHECK in its environment: declare ENV HEALTHCHECK=COMMAND in its image` };
+    if (env.command === null) {
+      return { state: 'UNKNOWN', text: env.problem !== null ? `${label}: ${env.problem}` : `${label} has no HEALTHCHECK in its environment: declare ENV HEALTHCHECK=COMMAND in its image` };
+    }
     if (target.ip === '') return { state: 'UNKNOWN', text: `${label} has no IP address on its network (network mode ${target.networkMode}): nothing to check it at` };
     log.debug(`${label}: running ${JSON.stringify([...env.command, target.ip])} in a new container of image ${target.imageName}`);
     const result = await runCheck(engine, target, env.command, checkTimeoutMs(env.periodSeconds), time);
