@@ -36,7 +36,7 @@ export async function runCheck(engine: EngineApi, target: CheckTarget, command: 
       await engine.startContainer(id);
     } catch (error) {
       // dockerd refuses to start a command the image does not have: the check fails, as a shell's 127.
-      if (error instanceof EngineApiError && error.code === 'DOCKER_REFUSED') return { status: 'failed', exitCode: 127, output: firstLine(error.message) };
+      if (error instanceof EngineApiError && error.code === 'DOCKER_REFUSED') return { status: 'failed', exitCode: 127, output: startRefusal(error.message) };
       throw error;
     }
     const waited = engine.waitContainer(id);
@@ -59,4 +59,10 @@ export function describeFailure(result: CheckResult): string {
   if (result.status === 'timed-out') return `the check timed out after ${result.timeoutMs / 1000} s`;
   if (result.status === 'ok') return 'the check passed';
   return `the check exited ${result.exitCode}${result.output ? `: ${result.output}` : ''}`;
+}
+
+/** What the runtime says when it cannot start the command (`exec: "/x": stat /x: no such file or directory`), on one line. */
+function startRefusal(message: string): string {
+  const text = message.replace(/\s+/g, ' ').trim();
+  return (/exec: .*$/.exec(text)?.[0] ?? text).slice(0, 200);
 }

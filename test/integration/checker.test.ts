@@ -82,6 +82,14 @@ describe('checker against a real dockerd and a real etcd', TIMEOUT, () => {
     assert.equal(await leftoverChecks(), '', 'every throwaway check container is removed');
   });
 
+  test('check: CRITICAL when the image has no such command', async () => {
+    await runWeb('check-missing', ['--env', 'HEALTHCHECK=/no/such/check --flag']);
+    const r = await checker(['check', 'check-missing']);
+    assert.equal(r.code, 2);
+    assert.match(r.stdout.toString(), /^CHECKER CRITICAL - check-missing \([0-9a-f]{12}\): the check exited 127: .*\/no\/such\/check/);
+    assert.equal(await leftoverChecks(), '');
+  });
+
   test('check: CRITICAL when the check outlasts its period', async () => {
     await runWeb('check-slow', ['--env', "HEALTHCHECK=sh -c 'sleep 60' sh", '--env', 'HEALTHCHECKPERIOD=1']);
     const r = await checker(['check', 'check-slow']);
@@ -191,10 +199,12 @@ describe('checker against a real dockerd and a real etcd', TIMEOUT, () => {
     await dockerd.dockerOk(['stop', '--time', '1', 'lis-gone']);
     await new Promise((resolve) => setTimeout(resolve, (TTL + 2) * 1000));
     await etcd.start();
-    await present(before);
+    await waitFor(`${before} under a fresh lease`, async () => {
+      const lease = await etcd.leaseOf(before);
+      return lease !== null && lease.id !== oldLease;
+    }, CHANGE_MS, 100);
     await present(afterKey);
     await absent(goneKey);
-    assert.notEqual((await etcd.leaseOf(before))?.id, oldLease);
     await dockerd.dockerOk(['rm', '--force', 'lis-gone']);
 
     // dockerd restarted under the listener: the containers come back (restart always) and so do their keys.
