@@ -1,5 +1,6 @@
 import { request, type IncomingMessage } from 'node:http';
 import { CodedError } from '../common/coded-error.js';
+import { jsonLines } from '../common/json-lines.js';
 import type { ContainerCreate, ContainerInspect, ContainerSummary, ImageInspect } from './engine-types.js';
 import { demultiplex } from './log-stream.js';
 
@@ -143,22 +144,8 @@ export class EngineApi {
         return;
       }
       handlers.onOpen();
-      let pending = '';
       res.setEncoding('utf8');
-      res.on('data', (text: string) => {
-        pending += text;
-        let newline: number;
-        while ((newline = pending.indexOf('\n')) !== -1) {
-          const line = pending.slice(0, newline).trim();
-          pending = pending.slice(newline + 1);
-          if (line === '') continue;
-          try {
-            handlers.onEvent(JSON.parse(line));
-          } catch {
-            // a line that is not JSON is not an event
-          }
-        }
-      });
+      res.on('data', jsonLines((event) => handlers.onEvent(event)));
       res.on('end', () => end('dockerd closed the event stream'));
       res.on('error', (error) => end(error.message));
     });

@@ -1,5 +1,6 @@
 import { Agent, request } from 'node:http';
 import { formatHostPort, type HostPort } from '../common/host-port.js';
+import { jsonLines } from '../common/json-lines.js';
 import { EtcdError } from './errors.js';
 
 const REQUEST_TIMEOUT_MS = 3000;
@@ -80,32 +81,22 @@ export class EtcdGateway {
           return;
         }
         this.setStatus('reachable', formatHostPort(endpoint));
-        let pending = '';
         res.setEncoding('utf8');
-        res.on('data', (text: string) => {
-          pending += text;
-          let newline: number;
-          while ((newline = pending.indexOf('\n')) !== -1) {
-            const line = pending.slice(0, newline).trim();
-            pending = pending.slice(newline + 1);
-            if (line === '') continue;
-            let message: { result?: unknown; error?: unknown };
-            try {
-              message = JSON.parse(line) as typeof message;
-            } catch {
-              continue; // not a message
-            }
+        res.on(
+          'data',
+          jsonLines((value) => {
+            const message = value as { result?: unknown; error?: unknown };
             if (message.error !== undefined) end(`${formatHostPort(endpoint)}: ${JSON.stringify(message.error)}`);
             else onMessage(message.result);
-          }
-        });
+          }),
+        );
         res.on('end', () => end(`${formatHostPort(endpoint)} closed the stream`));
         res.on('error', (error) => end(`${formatHostPort(endpoint)}: ${error.message}`));
       },
     );
     req.on('error', (error: NodeJS.ErrnoException) => {
+      // The next stream tries the next endpoint; whether etcd as a whole is reachable is for post() to find.
       if (this.current === index) this.current = (index + 1) % this.endpoints.length;
-      this.setStatus('unreachable', `${formatHostPort(endpoint)}: ${error.code ?? error.message}`);
       end(`${formatHostPort(endpoint)}: ${error.code ?? error.message}`);
     });
     req.end(payload);
