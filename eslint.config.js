@@ -1,5 +1,6 @@
 // Lint rules, including the dependency directions of docs/architecture.md:
-// common is a leaf, agentx knows nothing of the product, tallyman stays light.
+// common is a leaf, agentx, docker and etcd know nothing of the product, tallyman stays light,
+// checker stands apart from stevedore (stevedore may use checker's parts, not the reverse).
 import tseslint from 'typescript-eslint';
 
 const restrict = (patterns, why) => ({
@@ -17,7 +18,7 @@ export default tseslint.config(
   },
   {
     files: ['src/common/**'],
-    rules: restrict(['**/tallyman/*', '**/stevedore/*', '**/agentx/*', '**/bin/*', 'fastify', 'pino', 'commander'], 'src/common is a leaf: it imports only node built-ins'),
+    rules: restrict(['**/tallyman/*', '**/stevedore/*', '**/agentx/*', '**/checker/*', '**/docker/*', '**/etcd/*', '**/bin/*', 'fastify', 'pino', 'commander'], 'src/common is a leaf: it imports only node built-ins'),
   },
   {
     files: ['src/agentx/**'],
@@ -34,6 +35,18 @@ export default tseslint.config(
   {
     files: ['src/stevedore/registry/**'],
     rules: restrict(['**/collector/*', '**/snmp/*', '**/persistence/*', '**/integrations/**', '**/logging/*', 'fastify', 'pino'], 'the registry knows nothing of its sources, sinks or persistence'),
+  },
+  {
+    files: ['src/docker/**'],
+    rules: restrict(['**/tallyman/*', '**/stevedore/*', '**/agentx/*', '**/checker/*', '**/etcd/*', '**/bin/*', 'fastify', 'pino', 'commander', 'net-snmp'], 'src/docker is the Engine API client: common and node built-ins only'),
+  },
+  {
+    files: ['src/etcd/**'],
+    rules: restrict(['**/tallyman/*', '**/stevedore/*', '**/agentx/*', '**/checker/*', '**/docker/*', '**/bin/*', 'fastify', 'pino', 'commander', 'net-snmp'], 'src/etcd is an etcd v3 client library: common and node built-ins only'),
+  },
+  {
+    files: ['src/checker/**', 'src/bin/checker.ts'],
+    rules: restrict(['**/tallyman/*', '**/stevedore/*', '**/agentx/*', 'fastify', 'pino', 'commander', 'net-snmp'], 'checker uses common, docker and etcd; stevedore may use checker, not the reverse'),
   },
   {
     files: ['src/tallyman/**', 'src/bin/tallyman.ts'],

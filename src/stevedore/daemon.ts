@@ -19,7 +19,7 @@ import { StopRequested, type SignalInbox } from './process/signal-inbox.js';
 import { supervise } from './process/supervisor.js';
 import { Registry } from './registry/registry.js';
 import { Sweeper } from './registry/sweeper.js';
-import { EngineApi } from './integrations/docker/engine-api.js';
+import { EngineApi } from '../docker/engine-api.js';
 import { DockerFollower } from './integrations/docker/follower.js';
 import { AgentxService } from './snmp/agentx-service.js';
 import { EmbeddedAgent } from './snmp/embedded-agent.js';

@@ -8,3 +8,6 @@ export const TALLYMAN = `${ROOT}dist/tallyman.cjs`;
 
 /** The stevedore entry point `npm run build` writes. */
 export const STEVEDORE = `${ROOT}dist/src/bin/stevedore.js`;
+
+/** The checker entry point `npm run build` writes. */
+export const CHECKER = `${ROOT}dist/src/bin/checker.js`;

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import pino from 'pino';
-import { EngineApi } from '../../../src/stevedore/integrations/docker/engine-api.js';
+import { EngineApi } from '../../../src/docker/engine-api.js';
 import { DockerFollower } from '../../../src/stevedore/integrations/docker/follower.js';
 import { Registry } from '../../../src/stevedore/registry/registry.js';
 import { serviceConfig } from '../../harness/config-fixture.js';

@@ -3,7 +3,7 @@ import type { Logger } from '../../logging/logger.js';
 import type { ContainerMatch } from '../../collector/container-check.js';
 import type { RegistryWriter } from '../../registry/ports.js';
 import { containerFromInspect, namesContainer, toRef, type ContainerInfo } from './container-info.js';
-import { EngineApi } from './engine-api.js';
+import { EngineApi } from '../../../docker/engine-api.js';
 import { fromContainer } from './source-match.js';
 
 export type FollowerState = 'connecting' | 'following' | 'reconnecting' | 'closed';
