@@ -163,7 +163,7 @@ export class Registry implements RegistryReader, RegistryWriter {
       service.instances.set(report.hostname, instance);
       service.counts[instance.state]++;
       this.instanceCount++;
-      this.emit({ kind: 'instance', service: service.name, hostname: instance.hostname, from: null, to: instance.state, at: now, exitCode: report.exitCode });
+      this.emit({ kind: 'instance', service: service.name, hostname: instance.hostname, from: null, to: instance.state, at: now, exitCode: report.exitCode, output: instance.report });
     } else {
       instance.report = this.keep(report);
       instance.address = address;
@@ -194,7 +194,7 @@ export class Registry implements RegistryReader, RegistryWriter {
     for (const [name, service] of this.byName) {
       if (declared.has(name)) continue;
       this.byName.delete(name);
-      this.instanceCount -= service.instances.size;
+      for (const instance of [...service.instances.values()]) this.remove(service, instance, now, 'service removed');
       this.emit({ kind: 'service', service: name, from: service.state, to: null, at: now });
     }
     this.ordered = settings.services.map((config) => {
@@ -269,7 +269,7 @@ export class Registry implements RegistryReader, RegistryWriter {
     service.instances.delete(instance.hostname);
     service.counts[instance.state]--;
     this.instanceCount--;
-    this.emit({ kind: 'instance', service: service.name, hostname: instance.hostname, from: instance.state, to: null, at, exitCode: instance.report.exitCode, cause });
+    this.emit({ kind: 'instance', service: service.name, hostname: instance.hostname, from: instance.state, to: null, at, exitCode: instance.report.exitCode, output: instance.report, cause });
   }
 
   /** Restores instances read from a state file (see state-file.ts); services must be declared. */
@@ -336,7 +336,7 @@ export class Registry implements RegistryReader, RegistryWriter {
     service.counts[to]++;
     instance.state = to;
     instance.stateSince = at;
-    this.emit({ kind: 'instance', service: service.name, hostname: instance.hostname, from, to, at, exitCode: instance.report.exitCode });
+    this.emit({ kind: 'instance', service: service.name, hostname: instance.hostname, from, to, at, exitCode: instance.report.exitCode, output: instance.report });
   }
 
   private updateServiceState(service: ServiceRecord, at: number): void {

@@ -4,8 +4,37 @@ import { VERSION } from '../../common/version.js';
 import type { InstanceView, ServiceView } from '../registry/records.js';
 import type { RegistryReader } from '../registry/registry.js';
 import { liveScalar, liveTable } from './live-objects.js';
-import { dateAndTime, TALLYMAN_STATE } from './smi-values.js';
+import { output1Line } from './output-line.js';
+import { dateAndTime, INSTANCE_HEALTH, TALLYMAN_STATE } from './smi-values.js';
 import { instanceColumns as I, scalars, serviceColumns as S, tallymanInstanceEntry, tallymanServiceEntry } from './tallyman-mib.js';
+
+/** TruthValue (RFC 2579): true(1), false(2). */
+const TRUE = 1;
+const FALSE = 2;
+
+export const SUMMARY_SCALARS = ['tallymanSummaryState', 'tallymanInstancesOk', 'tallymanInstancesFailing', 'tallymanInstancesStale'] as const;
+export type SummaryScalar = (typeof SUMMARY_SCALARS)[number];
+
+/**
+ * The host at a glance: the worst service state (TallymanState orders by severity; ok when no
+ * service is declared) and the instances by state. Shared with the embedded agent.
+ */
+export function summaryValues(services: readonly ServiceView[]): Record<SummaryScalar, Value> {
+  let state = TALLYMAN_STATE.ok;
+  const counts = { ok: 0, failing: 0, stale: 0 };
+  for (const s of services) {
+    state = Math.max(state, TALLYMAN_STATE[s.state]);
+    counts.ok += s.counts.ok;
+    counts.failing += s.counts.failing;
+    counts.stale += s.counts.stale;
+  }
+  return {
+    tallymanSummaryState: integer32(state),
+    tallymanInstancesOk: gauge32(counts.ok),
+    tallymanInstancesFailing: gauge32(counts.failing),
+    tallymanInstancesStale: gauge32(counts.stale),
+  };
+}
 
 /** A tallymanServiceTable row; values read live. Shared with the embedded agent. */
 export function serviceRow(service: ServiceView): TableRow {
@@ -27,6 +56,8 @@ export function serviceRow(service: ServiceView): TableRow {
           return octetString(dateAndTime(service.lastReport));
         case S.tallymanServiceDescription:
           return octetString(service.description);
+        case S.tallymanServiceStateSince:
+          return octetString(dateAndTime(service.stateSince));
       }
       return undefined;
     },
@@ -40,7 +71,7 @@ export function instanceRow(instance: InstanceView, clock: Clock): TableRow {
     value(column: number): Value | undefined {
       switch (column) {
         case I.tallymanInstanceState:
-          return integer32(TALLYMAN_STATE[instance.state]);
+          return integer32(INSTANCE_HEALTH[instance.state]);
         case I.tallymanInstanceExitCode:
           return integer32(instance.report.exitCode);
         case I.tallymanInstanceStdout:
@@ -63,6 +94,16 @@ export function instanceRow(instance: InstanceView, clock: Clock): TableRow {
           return octetString(instance.container?.name ?? '');
         case I.tallymanInstanceImage:
           return octetString(instance.container?.image ?? '');
+        case I.tallymanInstanceStateSince:
+          return octetString(dateAndTime(instance.stateSince));
+        case I.tallymanInstanceConsecutiveFailures:
+          return gauge32(instance.consecutiveFailures);
+        case I.tallymanInstanceDurationMs:
+          return gauge32(Math.min(2 ** 32 - 1, Math.max(0, Math.round(instance.report.durationMs ?? 0))));
+        case I.tallymanInstanceTimedOut:
+          return integer32(instance.report.timedOut ? TRUE : FALSE);
+        case I.tallymanInstanceOutput1Line:
+          return octetString(output1Line(instance.report.stdout, instance.report.stderr));
       }
       return undefined;
     },
@@ -97,6 +138,7 @@ export function tallymanView(registry: RegistryReader & { sweep(): void }, clock
     liveScalar(scalars.tallymanReportsRejected, () => counter32(stats().reportsRejected), sweep),
     liveScalar(scalars.tallymanServiceCount, () => gauge32(stats().services), sweep),
     liveScalar(scalars.tallymanInstanceCount, () => gauge32(stats().instances), sweep),
+    ...SUMMARY_SCALARS.map((name) => liveScalar(scalars[name], () => summaryValues(registry.services())[name], sweep)),
     services,
     instances,
   ]);

@@ -54,7 +54,56 @@ describe('TALLYMAN-MIB view of the registry', () => {
     assert.deepEqual(view.get(svc('web', S.tallymanServiceState)), { type: ValueType.Integer, value: 5 });
     assert.deepEqual(view.get(svc('DB', S.tallymanServiceFailing)), { type: ValueType.Gauge32, value: 1 });
     assert.deepEqual(bytes(view.get(svc('DB', S.tallymanServiceDescription))), Buffer.from('données', 'utf8'));
-    assert.deepEqual(bytes(view.get(svc('web', S.tallymanServiceLastReport))), Buffer.alloc(8));
+    assert.deepEqual(bytes(view.get(svc('web', S.tallymanServiceLastReport))), dateAndTime(0), 'never: the Unix epoch');
+  });
+
+  test('the summary is the worst service state, and the instances are counted by state over all services', () => {
+    const summary = () => view.get([...scalars.tallymanSummaryState, 0]);
+    registry.reconfigure({ services: [serviceConfig('DB'), serviceConfig('web')], maxInstances: 100, maxOutputBytes: 4096 });
+    registry.accept({ service: 'DB', hostname: 'c1', exitCode: 0 }, 'a');
+    assert.deepEqual(summary(), { type: ValueType.Integer, value: 5 }, 'web has no instance: unknown(5)');
+    registry.accept({ service: 'web', hostname: 'w1', exitCode: 0 }, 'a');
+    assert.deepEqual(summary(), { type: ValueType.Integer, value: 1 });
+    registry.accept({ service: 'web', hostname: 'w2', exitCode: 1 }, 'a');
+    assert.deepEqual(summary(), { type: ValueType.Integer, value: 2 }, 'web degraded');
+    registry.accept({ service: 'DB', hostname: 'c1', exitCode: 1 }, 'a');
+    assert.deepEqual(summary(), { type: ValueType.Integer, value: 3 }, 'DB failing');
+    assert.deepEqual(view.get([...scalars.tallymanInstancesOk, 0]), { type: ValueType.Gauge32, value: 1 });
+    assert.deepEqual(view.get([...scalars.tallymanInstancesFailing, 0]), { type: ValueType.Gauge32, value: 2 });
+    assert.deepEqual(view.get([...scalars.tallymanInstancesStale, 0]), { type: ValueType.Gauge32, value: 0 });
+    clock.advance(95_000);
+    assert.deepEqual(view.get([...scalars.tallymanInstancesStale, 0]), { type: ValueType.Gauge32, value: 3 });
+    assert.deepEqual(summary(), { type: ValueType.Integer, value: 4 });
+    registry.reconfigure({ services: [], maxInstances: 100, maxOutputBytes: 4096 });
+    assert.deepEqual(summary(), { type: ValueType.Integer, value: 1 }, 'nothing declared: ok');
+  });
+
+  test('since when states hold, consecutive failures, duration, time-out', () => {
+    const start = clock.now();
+    registry.accept({ service: 'DB', hostname: 'c1', exitCode: 0 }, 'a');
+    clock.advance(5_000);
+    registry.accept({ service: 'DB', hostname: 'c1', exitCode: 1, durationMs: 1234.4 }, 'a');
+    clock.advance(5_000);
+    registry.accept({ service: 'DB', hostname: 'c1', exitCode: 124, timedOut: true, durationMs: 5000 }, 'a');
+    assert.deepEqual(bytes(view.get(inst('DB', 'c1', I.tallymanInstanceStateSince))), dateAndTime(start + 5_000));
+    assert.deepEqual(bytes(view.get(svc('DB', S.tallymanServiceStateSince))), dateAndTime(start + 5_000));
+    assert.deepEqual(bytes(view.get(svc('web', S.tallymanServiceStateSince))), dateAndTime(start), 'declared at start');
+    assert.deepEqual(view.get(inst('DB', 'c1', I.tallymanInstanceConsecutiveFailures)), { type: ValueType.Gauge32, value: 2 });
+    assert.deepEqual(view.get(inst('DB', 'c1', I.tallymanInstanceDurationMs)), { type: ValueType.Gauge32, value: 5000 });
+    assert.deepEqual(view.get(inst('DB', 'c1', I.tallymanInstanceTimedOut)), { type: ValueType.Integer, value: 1 });
+    registry.accept({ service: 'DB', hostname: 'c1', exitCode: 0 }, 'a');
+    assert.deepEqual(view.get(inst('DB', 'c1', I.tallymanInstanceConsecutiveFailures)), { type: ValueType.Gauge32, value: 0 });
+    assert.deepEqual(view.get(inst('DB', 'c1', I.tallymanInstanceDurationMs)), { type: ValueType.Gauge32, value: 0 }, 'not said: 0');
+    assert.deepEqual(view.get(inst('DB', 'c1', I.tallymanInstanceTimedOut)), { type: ValueType.Integer, value: 2 });
+  });
+
+  test('the first output line: from stdout, else stderr, without its line end', () => {
+    registry.accept({ service: 'DB', hostname: 'c1', exitCode: 1, stdout: '\n  \r\nconnexion refusée\r\nsecond line\n', stderr: 'not this' }, 'a');
+    registry.accept({ service: 'DB', hostname: 'c2', exitCode: 1, stdout: '', stderr: 'ERROR 2002\nmore' }, 'a');
+    registry.accept({ service: 'DB', hostname: 'c3', exitCode: 0 }, 'a');
+    assert.deepEqual(bytes(view.get(inst('DB', 'c1', I.tallymanInstanceOutput1Line))), Buffer.from('connexion refusée'));
+    assert.deepEqual(bytes(view.get(inst('DB', 'c2', I.tallymanInstanceOutput1Line))), Buffer.from('ERROR 2002'));
+    assert.deepEqual(bytes(view.get(inst('DB', 'c3', I.tallymanInstanceOutput1Line))), Buffer.alloc(0));
   });
 
   test('instance rows appear with the first report, without rebuilding anything by hand', () => {
@@ -110,5 +159,5 @@ describe('DateAndTime (RFC 2579)', () => {
   test('11 octets in UTC with the + direction', () => {
     assert.deepEqual([...dateAndTime(Date.parse('2026-11-23T10:05:07.890Z'))], [0x07, 0xea, 11, 23, 10, 5, 7, 8, 0x2b, 0, 0]);
   });
-  test('never: eight zero octets', () => assert.deepEqual(dateAndTime(null), Buffer.alloc(8)));
+  test('never: the Unix epoch, not eight zero octets', () => assert.deepEqual([...dateAndTime(null)], [0x07, 0xb2, 1, 1, 0, 0, 0, 0, 0x2b, 0, 0]));
 });
