@@ -6,6 +6,7 @@
 // 10 000 instances (target: <= 150 MB). bench/agentx-library measures the library alone.
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { instanceColumns } from '../src/stevedore/snmp/tallyman-mib.js';
 import { STEVEDORE } from '../test/harness/built.js';
 import { freePort } from '../test/harness/free-port.js';
 import { MIB_DIRS } from '../test/harness/mib-tools.js';
@@ -19,7 +20,8 @@ import { median } from './stats.js';
 const INSTANCES = Number(process.env.BENCH_ROWS ?? 10_000);
 const SERVICES = 10;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const COLUMNS = 12;
+/** Every readable column of tallymanInstanceTable. */
+const COLUMNS = Object.keys(instanceColumns).length;
 const TABLE = '.1.3.6.1.4.1.8072.9999.8990.1.11';
 
 /** A state file holding INSTANCES instances, so stevedore starts with them. */

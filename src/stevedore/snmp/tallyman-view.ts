@@ -1,12 +1,21 @@
 import { counter32, gauge32, integer32, MibView, octetString, rowIndex, stringIndex, timeTicks, type TableRow, type Value } from '../../agentx/index.js';
 import type { Clock } from '../../common/clock.js';
 import { VERSION } from '../../common/version.js';
-import type { InstanceView, ServiceView } from '../registry/records.js';
+import type { InstanceView, KeptReport, ServiceView } from '../registry/records.js';
 import type { RegistryReader } from '../registry/registry.js';
 import { liveScalar, liveTable } from './live-objects.js';
 import { output1Line } from './output-line.js';
 import { dateAndTime, INSTANCE_HEALTH, TALLYMAN_STATE } from './smi-values.js';
 import { instanceColumns as I, scalars, serviceColumns as S, tallymanInstanceEntry, tallymanServiceEntry } from './tallyman-mib.js';
+
+/** `compute`, remembering its result for the last argument (compared with ===). */
+function remembered<K, V>(compute: (key: K) => V): (key: K) => V {
+  let last: { key: K; value: V } | undefined;
+  return (key) => {
+    if (last === undefined || last.key !== key) last = { key, value: compute(key) };
+    return last.value;
+  };
+}
 
 /** TruthValue (RFC 2579): true(1), false(2). */
 const TRUE = 1;
@@ -66,6 +75,11 @@ export function serviceRow(service: ServiceView): TableRow {
 
 /** A tallymanInstanceTable row; values read live. Shared with the embedded agent. */
 export function instanceRow(instance: InstanceView, clock: Clock): TableRow {
+  // Times and the first line change only with a report or a state change, but every walk reads
+  // them: each is encoded again only when what it comes from changed.
+  const received = remembered(dateAndTime);
+  const since = remembered(dateAndTime);
+  const line = remembered((report: KeptReport) => output1Line(report.stdout, report.stderr));
   return {
     index: rowIndex(stringIndex(instance.service), stringIndex(instance.hostname)),
     value(column: number): Value | undefined {
@@ -81,7 +95,7 @@ export function instanceRow(instance: InstanceView, clock: Clock): TableRow {
         case I.tallymanInstanceValue:
           return octetString(JSON.stringify(instance.report.value ?? null));
         case I.tallymanInstanceLastReport:
-          return octetString(dateAndTime(instance.receivedAt));
+          return octetString(received(instance.receivedAt));
         case I.tallymanInstanceAge:
           return gauge32(Math.max(0, Math.floor((clock.now() - instance.receivedAt) / 1000)));
         case I.tallymanInstanceReports:
@@ -95,7 +109,7 @@ export function instanceRow(instance: InstanceView, clock: Clock): TableRow {
         case I.tallymanInstanceImage:
           return octetString(instance.container?.image ?? '');
         case I.tallymanInstanceStateSince:
-          return octetString(dateAndTime(instance.stateSince));
+          return octetString(since(instance.stateSince));
         case I.tallymanInstanceConsecutiveFailures:
           return gauge32(instance.consecutiveFailures);
         case I.tallymanInstanceDurationMs:
@@ -103,7 +117,7 @@ export function instanceRow(instance: InstanceView, clock: Clock): TableRow {
         case I.tallymanInstanceTimedOut:
           return integer32(instance.report.timedOut ? TRUE : FALSE);
         case I.tallymanInstanceOutput1Line:
-          return octetString(output1Line(instance.report.stdout, instance.report.stderr));
+          return octetString(line(instance.report));
       }
       return undefined;
     },

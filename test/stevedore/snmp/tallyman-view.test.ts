@@ -54,7 +54,7 @@ describe('TALLYMAN-MIB view of the registry', () => {
     assert.deepEqual(view.get(svc('web', S.tallymanServiceState)), { type: ValueType.Integer, value: 5 });
     assert.deepEqual(view.get(svc('DB', S.tallymanServiceFailing)), { type: ValueType.Gauge32, value: 1 });
     assert.deepEqual(bytes(view.get(svc('DB', S.tallymanServiceDescription))), Buffer.from('données', 'utf8'));
-    assert.deepEqual(bytes(view.get(svc('web', S.tallymanServiceLastReport))), dateAndTime(0), 'never: the Unix epoch');
+    assert.deepEqual(bytes(view.get(svc('web', S.tallymanServiceLastReport))), Buffer.from(dateAndTime(0)), 'never: the Unix epoch');
   });
 
   test('the summary is the worst service state, and the instances are counted by state over all services', () => {
@@ -85,9 +85,9 @@ describe('TALLYMAN-MIB view of the registry', () => {
     registry.accept({ service: 'DB', hostname: 'c1', exitCode: 1, durationMs: 1234.4 }, 'a');
     clock.advance(5_000);
     registry.accept({ service: 'DB', hostname: 'c1', exitCode: 124, timedOut: true, durationMs: 5000 }, 'a');
-    assert.deepEqual(bytes(view.get(inst('DB', 'c1', I.tallymanInstanceStateSince))), dateAndTime(start + 5_000));
-    assert.deepEqual(bytes(view.get(svc('DB', S.tallymanServiceStateSince))), dateAndTime(start + 5_000));
-    assert.deepEqual(bytes(view.get(svc('web', S.tallymanServiceStateSince))), dateAndTime(start), 'declared at start');
+    assert.deepEqual(bytes(view.get(inst('DB', 'c1', I.tallymanInstanceStateSince))), Buffer.from(dateAndTime(start + 5_000)));
+    assert.deepEqual(bytes(view.get(svc('DB', S.tallymanServiceStateSince))), Buffer.from(dateAndTime(start + 5_000)));
+    assert.deepEqual(bytes(view.get(svc('web', S.tallymanServiceStateSince))), Buffer.from(dateAndTime(start)), 'declared at start');
     assert.deepEqual(view.get(inst('DB', 'c1', I.tallymanInstanceConsecutiveFailures)), { type: ValueType.Gauge32, value: 2 });
     assert.deepEqual(view.get(inst('DB', 'c1', I.tallymanInstanceDurationMs)), { type: ValueType.Gauge32, value: 5000 });
     assert.deepEqual(view.get(inst('DB', 'c1', I.tallymanInstanceTimedOut)), { type: ValueType.Integer, value: 1 });
@@ -106,6 +106,17 @@ describe('TALLYMAN-MIB view of the registry', () => {
     assert.deepEqual(bytes(view.get(inst('DB', 'c3', I.tallymanInstanceOutput1Line))), Buffer.alloc(0));
   });
 
+  test('a new report shows at once in the row already read: time, state since, first line', () => {
+    registry.accept({ service: 'DB', hostname: 'c1', exitCode: 0, stdout: 'first' }, 'a');
+    const read = () => [I.tallymanInstanceLastReport, I.tallymanInstanceStateSince, I.tallymanInstanceOutput1Line].map((c) => bytes(view.get(inst('DB', 'c1', c))));
+    const before = read();
+    clock.advance(10_000);
+    registry.accept({ service: 'DB', hostname: 'c1', exitCode: 1, stdout: 'second' }, 'a');
+    const at = Buffer.from(dateAndTime(clock.now()));
+    assert.notDeepEqual(before[0], at);
+    assert.deepEqual(read(), [at, at, Buffer.from('second')]);
+  });
+
   test('instance rows appear with the first report, without rebuilding anything by hand', () => {
     assert.equal(view.get(inst('DB', 'c1', I.tallymanInstanceState)).type, ValueType.noSuchInstance);
     registry.accept({ service: 'DB', hostname: 'c1', exitCode: 3, stdout: 'ünïcode', value: { lag: 2 } }, '172.17.0.5');
@@ -114,7 +125,7 @@ describe('TALLYMAN-MIB view of the registry', () => {
     assert.deepEqual(bytes(view.get(inst('DB', 'c1', I.tallymanInstanceStdout))), Buffer.from('ünïcode'));
     assert.deepEqual(bytes(view.get(inst('DB', 'c1', I.tallymanInstanceValue))), Buffer.from('{"lag":2}'));
     assert.deepEqual(bytes(view.get(inst('DB', 'c1', I.tallymanInstanceAddress))), Buffer.from('172.17.0.5'));
-    assert.deepEqual(bytes(view.get(inst('DB', 'c1', I.tallymanInstanceLastReport))), dateAndTime(clock.now()));
+    assert.deepEqual(bytes(view.get(inst('DB', 'c1', I.tallymanInstanceLastReport))), Buffer.from(dateAndTime(clock.now())));
   });
 
   test('age grows and the state turns stale with time alone', () => {
@@ -158,6 +169,16 @@ describe('TALLYMAN-MIB view of the registry', () => {
 describe('DateAndTime (RFC 2579)', () => {
   test('11 octets in UTC with the + direction', () => {
     assert.deepEqual([...dateAndTime(Date.parse('2026-11-23T10:05:07.890Z'))], [0x07, 0xea, 11, 23, 10, 5, 7, 8, 0x2b, 0, 0]);
+  });
+  test('the same fields as Date gives, across leap years and day ends', () => {
+    const samples = [Date.parse('2028-02-29T23:59:59.999Z'), Date.parse('2100-03-01T00:00:00.000Z'), Date.parse('2000-12-31T12:00:00.050Z'), 0];
+    for (let i = 0; i < 2000; i++) samples.push(Math.floor(Math.random() * 4_102_444_800_000));
+    for (const ms of samples) {
+      const d = new Date(ms);
+      const y = d.getUTCFullYear();
+      const expected = [y >> 8, y & 0xff, d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), Math.floor(d.getUTCMilliseconds() / 100), 0x2b, 0, 0];
+      assert.deepEqual([...dateAndTime(ms)], expected, d.toISOString());
+    }
   });
   test('never: the Unix epoch, not eight zero octets', () => assert.deepEqual([...dateAndTime(null)], [0x07, 0xb2, 1, 1, 0, 0, 0, 0, 0x2b, 0, 0]));
 });
