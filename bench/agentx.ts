@@ -73,11 +73,13 @@ function measure(command: string, args: string[], env: NodeJS.ProcessEnv, pids: 
 }
 
 const dir = tempDir('bench-stevedore-agentx');
+// ttl 1h: the instances stay ok for the whole run, however slow the machine; a wave of 10 000
+// instances going stale (and as many notifications) would be measured with the walks.
 const snmpd = await startSnmpd(dir.path, { config: ['agentXTimeout 5'] });
 const port = await freePort();
 const conf = dir.file('stevedore.conf');
 stateFile(dir.file('state.json'));
-writeFileSync(conf, [...Array.from({ length: SERVICES }, (_, s) => `service svc${s};`), `listen 127.0.0.1:${port};`, `agentx-socket ${snmpd.agentx};`, `state-file ${dir.file('state.json')};`, 'log-level warn;'].join('\n'));
+writeFileSync(conf, [...Array.from({ length: SERVICES }, (_, s) => `service svc${s} { ttl 1h; }`), `listen 127.0.0.1:${port};`, `agentx-socket ${snmpd.agentx};`, `state-file ${dir.file('state.json')};`, 'log-level warn;'].join('\n'));
 const stevedore = await startProcess({
   name: 'stevedore',
   command: process.execPath,
