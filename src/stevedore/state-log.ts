@@ -5,6 +5,7 @@ const REMOVED = {
   expired: 'stale for the expire time',
   'container destroyed': 'its container was destroyed',
   'container gone': 'its container no longer exists',
+  'service removed': 'a reload removed its service',
 } as const;
 
 const named = (state: string | null): string => state ?? 'absent';

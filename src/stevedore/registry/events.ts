@@ -16,13 +16,18 @@ export type StateChange =
       at: number;
       /** The exit code of the last report. */
       exitCode: number;
+      /** The last report's output, for notifications that carry its first line. */
+      output: { stdout: string; stderr: string };
       /** Why an instance was removed (to null). */
       cause?: RemovalCause;
     }
   | { kind: 'service'; service: string; from: ServiceState | null; to: ServiceState | null; at: number };
 
-/** expired: stale for the expire time; destroyed: its container was removed; gone: its container was no longer there at a reconcile. */
-export type RemovalCause = 'expired' | 'container destroyed' | 'container gone';
+/**
+ * expired: stale for the expire time; destroyed: its container was removed; gone: its container
+ * was no longer there at a reconcile; service removed: a reload removed its service.
+ */
+export type RemovalCause = 'expired' | 'container destroyed' | 'container gone' | 'service removed';
 
 /** An accepted result changed an instance's values (output, counters), whether or not its state changed. */
 export interface InstanceReported {

@@ -135,7 +135,7 @@ export class Registry implements RegistryReader, RegistryWriter, RegistryEvents,
       service.instances.set(report.hostname, instance);
       service.counts[instance.state]++;
       this.instanceCount++;
-      this.emit({ kind: 'instance', service: service.name, hostname: instance.hostname, from: null, to: instance.state, at: wall, exitCode: report.exitCode });
+      this.emit({ kind: 'instance', service: service.name, hostname: instance.hostname, from: null, to: instance.state, at: wall, exitCode: report.exitCode, output: instance.report });
     } else {
       const state = this.trackSources(service, instance, { address: source.address, containerId: source.container?.id ?? null, containerName: source.container?.name ?? null, verdict: own, at: now, wall });
       instance.report = this.keep(report);
@@ -190,13 +190,14 @@ export class Registry implements RegistryReader, RegistryWriter, RegistryEvents,
   }
 
   reconfigure(settings: RegistrySettings): void {
+    const now = this.time.monotonic();
     const wall = this.time.wall();
     this.settings = settings;
     const declared = new Set(settings.services.map((s) => s.name));
     for (const [name, service] of this.byName) {
       if (declared.has(name)) continue;
       this.byName.delete(name);
-      this.instanceCount -= service.instances.size;
+      for (const instance of [...service.instances.values()]) this.remove(service, instance, now, 'service removed');
       this.emit({ kind: 'service', service: name, from: service.state, to: null, at: wall });
     }
     this.ordered = settings.services.map((config) => {
@@ -348,7 +349,7 @@ export class Registry implements RegistryReader, RegistryWriter, RegistryEvents,
     service.instances.delete(instance.hostname);
     service.counts[instance.state]--;
     this.instanceCount--;
-    this.emit({ kind: 'instance', service: service.name, hostname: instance.hostname, from: instance.state, to: null, at: wallAt(this.time, at), exitCode: instance.report.exitCode, cause });
+    this.emit({ kind: 'instance', service: service.name, hostname: instance.hostname, from: instance.state, to: null, at: wallAt(this.time, at), exitCode: instance.report.exitCode, output: instance.report, cause });
   }
 
   private sweepAt(now: number): void {
@@ -390,7 +391,7 @@ export class Registry implements RegistryReader, RegistryWriter, RegistryEvents,
     instance.state = to;
     instance.stateSince = wallAt(this.time, at);
     instance.stateSinceMonotonic = at;
-    this.emit({ kind: 'instance', service: service.name, hostname: instance.hostname, from, to, at: instance.stateSince, exitCode: instance.report.exitCode });
+    this.emit({ kind: 'instance', service: service.name, hostname: instance.hostname, from, to, at: instance.stateSince, exitCode: instance.report.exitCode, output: instance.report });
   }
 
   private updateServiceState(service: ServiceRecord, at: number): void {

@@ -7,7 +7,7 @@ import type { Logger } from '../logging/logger.js';
 import type { InstanceView, ServiceView } from '../registry/records.js';
 import { isStateChange } from '../registry/events.js';
 import type { RegistryEvents, RegistryReader } from '../registry/ports.js';
-import { instanceRow, serviceRow } from './tallyman-view.js';
+import { instanceRow, serviceRow, SUMMARY_SCALARS, summaryValues } from './tallyman-view.js';
 import { instanceColumns as I, scalars, serviceColumns as S, tallymanInstanceEntry, tallymanServiceEntry } from './tallyman-mib.js';
 import { formatOid, type Value } from '../../agentx/index.js';
 
@@ -212,6 +212,8 @@ export class EmbeddedAgent {
     mib.setScalarValue('tallymanServiceCount', stats.services);
     mib.setScalarValue('tallymanInstanceCount', stats.instances);
     const services = this.registry.services();
+    const summary = summaryValues(services);
+    for (const name of SUMMARY_SCALARS) mib.setScalarValue(name, cell(summary[name]));
     this.services!.replaceAll(services.map((s) => ({ key: s.name, index: [s.name], cells: serviceCells(s) })));
     if (this.rowsChanged || now - this.lastFullSync >= FULL_SYNC_INTERVAL_MS) {
       this.instances!.replaceAll(
@@ -239,6 +241,10 @@ export class EmbeddedAgent {
       scalar('tallymanReportsRejected', T.Counter),
       scalar('tallymanServiceCount', T.Gauge),
       scalar('tallymanInstanceCount', T.Gauge),
+      scalar('tallymanSummaryState', T.Integer),
+      scalar('tallymanInstancesOk', T.Gauge),
+      scalar('tallymanInstancesFailing', T.Gauge),
+      scalar('tallymanInstancesStale', T.Gauge),
     ]);
     const column = (name: string, number: number, type: number, maxAccess = readOnly) => ({ number, name, type, maxAccess });
     mib.registerProvider({
@@ -255,6 +261,7 @@ export class EmbeddedAgent {
         column('tallymanServiceStale', S.tallymanServiceStale, T.Gauge),
         column('tallymanServiceLastReport', S.tallymanServiceLastReport, T.OctetString),
         column('tallymanServiceDescription', S.tallymanServiceDescription, T.OctetString),
+        column('tallymanServiceStateSince', S.tallymanServiceStateSince, T.OctetString),
       ],
       tableIndex: [{ columnName: 'tallymanServiceName' }],
     });
@@ -277,6 +284,11 @@ export class EmbeddedAgent {
         column('tallymanInstanceAddress', I.tallymanInstanceAddress, T.OctetString),
         column('tallymanInstanceContainerName', I.tallymanInstanceContainerName, T.OctetString),
         column('tallymanInstanceImage', I.tallymanInstanceImage, T.OctetString),
+        column('tallymanInstanceStateSince', I.tallymanInstanceStateSince, T.OctetString),
+        column('tallymanInstanceConsecutiveFailures', I.tallymanInstanceConsecutiveFailures, T.Gauge),
+        column('tallymanInstanceDurationMs', I.tallymanInstanceDurationMs, T.Gauge),
+        column('tallymanInstanceTimedOut', I.tallymanInstanceTimedOut, T.Integer),
+        column('tallymanInstanceOutput1Line', I.tallymanInstanceOutput1Line, T.OctetString),
       ],
       tableIndex: [{ columnName: 'tallymanServiceName', foreign: SERVICE_TABLE }, { columnName: 'tallymanInstanceName' }],
     });

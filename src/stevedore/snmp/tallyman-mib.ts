@@ -20,6 +20,10 @@ export const scalars = {
   tallymanReportsRejected: under(tallymanObjects, 4),
   tallymanServiceCount: under(tallymanObjects, 5),
   tallymanInstanceCount: under(tallymanObjects, 6),
+  tallymanSummaryState: under(tallymanObjects, 7),
+  tallymanInstancesOk: under(tallymanObjects, 8),
+  tallymanInstancesFailing: under(tallymanObjects, 9),
+  tallymanInstancesStale: under(tallymanObjects, 12),
 } as const;
 
 export const tallymanServiceEntry = under(tallymanObjects, 10, 1);
@@ -32,6 +36,7 @@ export const serviceColumns = {
   tallymanServiceStale: 6,
   tallymanServiceLastReport: 7,
   tallymanServiceDescription: 8,
+  tallymanServiceStateSince: 9,
 } as const;
 
 export const tallymanInstanceEntry = under(tallymanObjects, 11, 1);
@@ -49,16 +54,32 @@ export const instanceColumns = {
   tallymanInstanceAddress: 11,
   tallymanInstanceContainerName: 12,
   tallymanInstanceImage: 13,
+  tallymanInstanceStateSince: 14,
+  tallymanInstanceConsecutiveFailures: 15,
+  tallymanInstanceDurationMs: 16,
+  tallymanInstanceTimedOut: 17,
+  tallymanInstanceOutput1Line: 18,
+} as const;
+
+export const tallymanNotifyObjects = under(tallymanObjects, 20);
+/** accessible-for-notify scalars: only notifications carry them (instance .0). */
+export const notifyObjects = {
+  tallymanNotifyServiceName: under(tallymanNotifyObjects, 1),
+  tallymanNotifyInstanceName: under(tallymanNotifyObjects, 2),
+  tallymanNotifyPrevServiceState: under(tallymanNotifyObjects, 3),
+  tallymanNotifyPrevInstanceState: under(tallymanNotifyObjects, 4),
+  tallymanNotifyRemovalReason: under(tallymanNotifyObjects, 5),
 } as const;
 
 export const notifications = {
   tallymanServiceStateChange: under(tallymanNotifications, 1),
   tallymanInstanceStateChange: under(tallymanNotifications, 2),
+  tallymanInstanceRemoved: under(tallymanNotifications, 3),
 } as const;
 
 /** Every named OID, for the agreement test. */
 export function namedOids(): Record<string, Oid> {
-  const named: Record<string, Oid> = { tallymanMIB, tallymanNotifications, tallymanObjects, tallymanServiceEntry, tallymanInstanceEntry, ...scalars, ...notifications };
+  const named: Record<string, Oid> = { tallymanMIB, tallymanNotifications, tallymanObjects, tallymanServiceEntry, tallymanInstanceEntry, tallymanNotifyObjects, ...scalars, ...notifyObjects, ...notifications };
   for (const [name, column] of Object.entries(serviceColumns)) named[name] = under(tallymanServiceEntry, column);
   for (const [name, column] of Object.entries(instanceColumns)) named[name] = under(tallymanInstanceEntry, column);
   named.tallymanServiceName = under(tallymanServiceEntry, 1);

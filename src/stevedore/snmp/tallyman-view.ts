@@ -2,11 +2,49 @@ import { counter32, gauge32, integer32, MibView, octetString, rowIndex, stringIn
 import type { Time } from '../../common/time.js';
 import { VERSION } from '../../common/version.js';
 import { isStateChange } from '../registry/events.js';
-import type { InstanceView, ServiceView } from '../registry/records.js';
+import type { InstanceView, KeptReport, ServiceView } from '../registry/records.js';
 import type { RegistryEvents, RegistryReader } from '../registry/ports.js';
 import { liveScalar, liveTable } from './live-objects.js';
-import { dateAndTime, TALLYMAN_STATE } from './smi-values.js';
+import { output1Line } from './output-line.js';
+import { dateAndTime, INSTANCE_HEALTH, TALLYMAN_STATE } from './smi-values.js';
 import { instanceColumns as I, scalars, serviceColumns as S, tallymanInstanceEntry, tallymanServiceEntry } from './tallyman-mib.js';
+
+/** `compute`, remembering its result for the last argument (compared with ===). */
+function remembered<K, V>(compute: (key: K) => V): (key: K) => V {
+  let last: { key: K; value: V } | undefined;
+  return (key) => {
+    if (last === undefined || last.key !== key) last = { key, value: compute(key) };
+    return last.value;
+  };
+}
+
+/** TruthValue (RFC 2579): true(1), false(2). */
+const TRUE = 1;
+const FALSE = 2;
+
+export const SUMMARY_SCALARS = ['tallymanSummaryState', 'tallymanInstancesOk', 'tallymanInstancesFailing', 'tallymanInstancesStale'] as const;
+export type SummaryScalar = (typeof SUMMARY_SCALARS)[number];
+
+/**
+ * The host at a glance: the worst service state (TallymanState orders by severity; ok when no
+ * service is declared) and the instances by state. Shared with the embedded agent.
+ */
+export function summaryValues(services: readonly ServiceView[]): Record<SummaryScalar, Value> {
+  let state = TALLYMAN_STATE.ok;
+  const counts = { ok: 0, failing: 0, stale: 0 };
+  for (const s of services) {
+    state = Math.max(state, TALLYMAN_STATE[s.state]);
+    counts.ok += s.counts.ok;
+    counts.failing += s.counts.failing;
+    counts.stale += s.counts.stale;
+  }
+  return {
+    tallymanSummaryState: integer32(state),
+    tallymanInstancesOk: gauge32(counts.ok),
+    tallymanInstancesFailing: gauge32(counts.failing),
+    tallymanInstancesStale: gauge32(counts.stale),
+  };
+}
 
 /** A tallymanServiceTable row; values read live. Shared with the embedded agent. */
 export function serviceRow(service: ServiceView): TableRow {
@@ -28,6 +66,8 @@ export function serviceRow(service: ServiceView): TableRow {
           return octetString(dateAndTime(service.lastReport));
         case S.tallymanServiceDescription:
           return octetString(service.description);
+        case S.tallymanServiceStateSince:
+          return octetString(dateAndTime(service.stateSince));
       }
       return undefined;
     },
@@ -36,12 +76,17 @@ export function serviceRow(service: ServiceView): TableRow {
 
 /** A tallymanInstanceTable row; values read live. Shared with the embedded agent. */
 export function instanceRow(instance: InstanceView, time: Time): TableRow {
+  // Times and the first line change only with a report or a state change, but every walk reads
+  // them: each is encoded again only when what it comes from changed.
+  const received = remembered(dateAndTime);
+  const since = remembered(dateAndTime);
+  const line = remembered((report: KeptReport) => output1Line(report.stdout, report.stderr));
   return {
     index: rowIndex(stringIndex(instance.service), stringIndex(instance.hostname)),
     value(column: number): Value | undefined {
       switch (column) {
         case I.tallymanInstanceState:
-          return integer32(TALLYMAN_STATE[instance.state]);
+          return integer32(INSTANCE_HEALTH[instance.state]);
         case I.tallymanInstanceExitCode:
           return integer32(instance.report.exitCode);
         case I.tallymanInstanceStdout:
@@ -51,7 +96,7 @@ export function instanceRow(instance: InstanceView, time: Time): TableRow {
         case I.tallymanInstanceValue:
           return octetString(JSON.stringify(instance.report.value ?? null));
         case I.tallymanInstanceLastReport:
-          return octetString(dateAndTime(instance.receivedAt));
+          return octetString(received(instance.receivedAt));
         case I.tallymanInstanceAge:
           return gauge32(Math.max(0, Math.floor((time.monotonic() - instance.receivedMonotonic) / 1000)));
         case I.tallymanInstanceReports:
@@ -64,6 +109,16 @@ export function instanceRow(instance: InstanceView, time: Time): TableRow {
           return octetString(instance.container?.name ?? '');
         case I.tallymanInstanceImage:
           return octetString(instance.container?.image ?? '');
+        case I.tallymanInstanceStateSince:
+          return octetString(since(instance.stateSince));
+        case I.tallymanInstanceConsecutiveFailures:
+          return gauge32(instance.consecutiveFailures);
+        case I.tallymanInstanceDurationMs:
+          return gauge32(Math.min(2 ** 32 - 1, Math.max(0, Math.round(instance.report.durationMs ?? 0))));
+        case I.tallymanInstanceTimedOut:
+          return integer32(instance.report.timedOut ? TRUE : FALSE);
+        case I.tallymanInstanceOutput1Line:
+          return octetString(line(instance.report));
       }
       return undefined;
     },
@@ -92,6 +147,7 @@ export function tallymanView(registry: RegistryReader & RegistryEvents, time: Ti
     liveScalar(scalars.tallymanReportsRejected, () => counter32(stats().reportsRejected)),
     liveScalar(scalars.tallymanServiceCount, () => gauge32(stats().services)),
     liveScalar(scalars.tallymanInstanceCount, () => gauge32(stats().instances)),
+    ...SUMMARY_SCALARS.map((name) => liveScalar(scalars[name], () => summaryValues(registry.services())[name])),
     services,
     instances,
   ]);

@@ -172,6 +172,7 @@ describe('registry', () => {
     assert.equal(registry.service('web'), undefined);
     assert.equal(registry.stats().instances, 1);
     assert.ok(changes.some((c) => c.kind === 'service' && c.service === 'web' && c.to === null));
+    assert.ok(changes.some((c) => c.kind === 'instance' && c.hostname === 'w1' && c.to === null && c.cause === 'service removed'));
     assert.ok(changes.some((c) => c.kind === 'service' && c.service === 'cache' && c.from === null));
   });
 

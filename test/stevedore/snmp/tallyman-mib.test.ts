@@ -14,10 +14,12 @@ describe('mib/TALLYMAN-MIB.txt', { timeout: 30_000 }, () => {
   const dir = tempDir('mib');
   after(() => dir.remove());
 
-  test('smilint -l 6 finds nothing in it but the implicit-node note of its enterprise arc', async () => {
-    const r = await runCli(requireTool('smilint', 'smitools'), ['-l', '6', MIB], { env: { PATH: process.env.PATH ?? '', SMIPATH: `${ROOT}node_modules/net-snmp/lib/mibs` } });
+  test('smilint -l 9 finds nothing in it but the implicit-node note of its enterprise arc', async () => {
+    const r = await runCli(requireTool('smilint', 'smitools'), ['-l', '9', MIB], { env: { PATH: process.env.PATH ?? '', SMIPATH: `${ROOT}node_modules/net-snmp/lib/mibs` } });
     const ours = r.stderr.toString().split('\n').filter((line) => line.includes('TALLYMAN-MIB.txt'));
-    const other = ours.filter((line) => !/: warning: implicit node definition$/.test(line));
+    // tallymanInstanceConsecutiveFailures is 35 characters: RFC 2578 section 3.1 says descriptors
+    // SHOULD NOT exceed 32, but the name is the one operators were promised.
+    const other = ours.filter((line) => !/: warning: implicit node definition$/.test(line) && !/`tallymanInstanceConsecutiveFailures' longer than 32 characters$/.test(line));
     assert.deepEqual(other, [], ours.join('\n'));
     assert.ok(ours.length > 0, 'smilint read the file (the implicit-node note shows it did)');
   });
@@ -38,10 +40,10 @@ describe('mib/TALLYMAN-MIB.txt', { timeout: 30_000 }, () => {
       .toString()
       .split('\n')
       .filter((l) => l.includes('.tallymanMIB('))
-      .map((l) => /\.([A-Za-z]+)\(\d+\)$/.exec(l)?.[1])
+      .map((l) => /\.([A-Za-z][A-Za-z0-9]*)\(\d+\)$/.exec(l)?.[1])
       .filter((n): n is string => n !== undefined);
     const known = new Set(Object.keys(namedOids()));
-    const groupsAndConformance = /^(tallymanConformance|tallymanCompliances|tallymanGroups|tallymanCompliance|tallyman\w+Group|tallymanServiceTable|tallymanInstanceTable)$/;
+    const groupsAndConformance = /^(tallymanConformance|tallymanCompliances|tallymanGroups|tallymanCompliance2?|tallyman\w+Group|tallymanServiceTable|tallymanInstanceTable)$/;
     const unknown = ours.filter((n) => !known.has(n) && !groupsAndConformance.test(n));
     assert.deepEqual(unknown, []);
     assert.ok(ours.length >= 30);

@@ -60,7 +60,67 @@ describe('TALLYMAN-MIB view of the registry', () => {
     assert.deepEqual(view.get(svc('web', S.tallymanServiceState)), { type: ValueType.Integer, value: 5 });
     assert.deepEqual(view.get(svc('DB', S.tallymanServiceFailing)), { type: ValueType.Gauge32, value: 1 });
     assert.deepEqual(bytes(view.get(svc('DB', S.tallymanServiceDescription))), Buffer.from('données', 'utf8'));
-    assert.deepEqual(bytes(view.get(svc('web', S.tallymanServiceLastReport))), Buffer.alloc(8));
+    assert.deepEqual(bytes(view.get(svc('web', S.tallymanServiceLastReport))), Buffer.from(dateAndTime(0)), 'never: the Unix epoch');
+  });
+
+  test('the summary is the worst service state, and the instances are counted by state over all services', () => {
+    const summary = () => view.get([...scalars.tallymanSummaryState, 0]);
+    registry.reconfigure({ services: [serviceConfig('DB'), serviceConfig('web')], maxInstances: 100, maxOutputBytes: 4096 });
+    registry.accept({ service: 'DB', hostname: 'c1', exitCode: 0 }, reportFrom('a'));
+    assert.deepEqual(summary(), { type: ValueType.Integer, value: 5 }, 'web has no instance: unknown(5)');
+    registry.accept({ service: 'web', hostname: 'w1', exitCode: 0 }, reportFrom('a'));
+    assert.deepEqual(summary(), { type: ValueType.Integer, value: 1 });
+    registry.accept({ service: 'web', hostname: 'w2', exitCode: 1 }, reportFrom('a'));
+    assert.deepEqual(summary(), { type: ValueType.Integer, value: 2 }, 'web degraded');
+    registry.accept({ service: 'DB', hostname: 'c1', exitCode: 1 }, reportFrom('a'));
+    assert.deepEqual(summary(), { type: ValueType.Integer, value: 3 }, 'DB failing');
+    assert.deepEqual(view.get([...scalars.tallymanInstancesOk, 0]), { type: ValueType.Gauge32, value: 1 });
+    assert.deepEqual(view.get([...scalars.tallymanInstancesFailing, 0]), { type: ValueType.Gauge32, value: 2 });
+    assert.deepEqual(view.get([...scalars.tallymanInstancesStale, 0]), { type: ValueType.Gauge32, value: 0 });
+    time.advance(95_000);
+    assert.deepEqual(view.get([...scalars.tallymanInstancesStale, 0]), { type: ValueType.Gauge32, value: 3 });
+    assert.deepEqual(summary(), { type: ValueType.Integer, value: 4 });
+    registry.reconfigure({ services: [], maxInstances: 100, maxOutputBytes: 4096 });
+    assert.deepEqual(summary(), { type: ValueType.Integer, value: 1 }, 'nothing declared: ok');
+  });
+
+  test('since when states hold, consecutive failures, duration, time-out', () => {
+    const start = time.wall();
+    registry.accept({ service: 'DB', hostname: 'c1', exitCode: 0 }, reportFrom('a'));
+    time.advance(5_000);
+    registry.accept({ service: 'DB', hostname: 'c1', exitCode: 1, durationMs: 1234.4 }, reportFrom('a'));
+    time.advance(5_000);
+    registry.accept({ service: 'DB', hostname: 'c1', exitCode: 124, timedOut: true, durationMs: 5000 }, reportFrom('a'));
+    assert.deepEqual(bytes(view.get(inst('DB', 'c1', I.tallymanInstanceStateSince))), Buffer.from(dateAndTime(start + 5_000)));
+    assert.deepEqual(bytes(view.get(svc('DB', S.tallymanServiceStateSince))), Buffer.from(dateAndTime(start + 5_000)));
+    assert.deepEqual(bytes(view.get(svc('web', S.tallymanServiceStateSince))), Buffer.from(dateAndTime(start)), 'declared at start');
+    assert.deepEqual(view.get(inst('DB', 'c1', I.tallymanInstanceConsecutiveFailures)), { type: ValueType.Gauge32, value: 2 });
+    assert.deepEqual(view.get(inst('DB', 'c1', I.tallymanInstanceDurationMs)), { type: ValueType.Gauge32, value: 5000 });
+    assert.deepEqual(view.get(inst('DB', 'c1', I.tallymanInstanceTimedOut)), { type: ValueType.Integer, value: 1 });
+    registry.accept({ service: 'DB', hostname: 'c1', exitCode: 0 }, reportFrom('a'));
+    assert.deepEqual(view.get(inst('DB', 'c1', I.tallymanInstanceConsecutiveFailures)), { type: ValueType.Gauge32, value: 0 });
+    assert.deepEqual(view.get(inst('DB', 'c1', I.tallymanInstanceDurationMs)), { type: ValueType.Gauge32, value: 0 }, 'not said: 0');
+    assert.deepEqual(view.get(inst('DB', 'c1', I.tallymanInstanceTimedOut)), { type: ValueType.Integer, value: 2 });
+  });
+
+  test('the first output line: from stdout, else stderr, without its line end', () => {
+    registry.accept({ service: 'DB', hostname: 'c1', exitCode: 1, stdout: '\n  \r\nconnexion refusée\r\nsecond line\n', stderr: 'not this' }, reportFrom('a'));
+    registry.accept({ service: 'DB', hostname: 'c2', exitCode: 1, stdout: '', stderr: 'ERROR 2002\nmore' }, reportFrom('a'));
+    registry.accept({ service: 'DB', hostname: 'c3', exitCode: 0 }, reportFrom('a'));
+    assert.deepEqual(bytes(view.get(inst('DB', 'c1', I.tallymanInstanceOutput1Line))), Buffer.from('connexion refusée'));
+    assert.deepEqual(bytes(view.get(inst('DB', 'c2', I.tallymanInstanceOutput1Line))), Buffer.from('ERROR 2002'));
+    assert.deepEqual(bytes(view.get(inst('DB', 'c3', I.tallymanInstanceOutput1Line))), Buffer.alloc(0));
+  });
+
+  test('a new report shows at once in the row already read: time, state since, first line', () => {
+    registry.accept({ service: 'DB', hostname: 'c1', exitCode: 0, stdout: 'first' }, reportFrom('a'));
+    const read = () => [I.tallymanInstanceLastReport, I.tallymanInstanceStateSince, I.tallymanInstanceOutput1Line].map((c) => bytes(view.get(inst('DB', 'c1', c))));
+    const before = read();
+    time.advance(10_000);
+    registry.accept({ service: 'DB', hostname: 'c1', exitCode: 1, stdout: 'second' }, reportFrom('a'));
+    const at = Buffer.from(dateAndTime(time.wall()));
+    assert.notDeepEqual(before[0], at);
+    assert.deepEqual(read(), [at, at, Buffer.from('second')]);
   });
 
   test('instance rows appear with the first report, without rebuilding anything by hand', () => {
@@ -71,7 +131,7 @@ describe('TALLYMAN-MIB view of the registry', () => {
     assert.deepEqual(bytes(view.get(inst('DB', 'c1', I.tallymanInstanceStdout))), Buffer.from('ünïcode'));
     assert.deepEqual(bytes(view.get(inst('DB', 'c1', I.tallymanInstanceValue))), Buffer.from('{"lag":2}'));
     assert.deepEqual(bytes(view.get(inst('DB', 'c1', I.tallymanInstanceAddress))), Buffer.from('172.17.0.5'));
-    assert.deepEqual(bytes(view.get(inst('DB', 'c1', I.tallymanInstanceLastReport))), dateAndTime(time.wall()));
+    assert.deepEqual(bytes(view.get(inst('DB', 'c1', I.tallymanInstanceLastReport))), Buffer.from(dateAndTime(time.wall())));
   });
 
   test('age grows and the state turns stale with time alone', () => {
@@ -130,5 +190,15 @@ describe('DateAndTime (RFC 2579)', () => {
   test('11 octets in UTC with the + direction', () => {
     assert.deepEqual([...dateAndTime(Date.parse('2026-11-23T10:05:07.890Z'))], [0x07, 0xea, 11, 23, 10, 5, 7, 8, 0x2b, 0, 0]);
   });
-  test('never: eight zero octets', () => assert.deepEqual(dateAndTime(null), Buffer.alloc(8)));
+  test('the same fields as Date gives, across leap years and day ends', () => {
+    const samples = [Date.parse('2028-02-29T23:59:59.999Z'), Date.parse('2100-03-01T00:00:00.000Z'), Date.parse('2000-12-31T12:00:00.050Z'), 0];
+    for (let i = 0; i < 2000; i++) samples.push(Math.floor(Math.random() * 4_102_444_800_000));
+    for (const ms of samples) {
+      const d = new Date(ms);
+      const y = d.getUTCFullYear();
+      const expected = [y >> 8, y & 0xff, d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), Math.floor(d.getUTCMilliseconds() / 100), 0x2b, 0, 0];
+      assert.deepEqual([...dateAndTime(ms)], expected, d.toISOString());
+    }
+  });
+  test('never: the Unix epoch, not eight zero octets', () => assert.deepEqual([...dateAndTime(null)], [0x07, 0xb2, 1, 1, 0, 0, 0, 0, 0x2b, 0, 0]));
 });
