@@ -121,8 +121,8 @@ export async function main(argv: readonly string[], env: Environment, io: Io, ro
     }
   };
   await deliver();
-  // Leave only once the reader has taken the command's output and tallyman's own lines; a
-  // check that was stopped does not wait on a reader that may never read again.
+  // Leave only once the reader has taken the command's output and tallyman's own lines, unless
+  // the check was stopped (by its timeout or a signal, as run.ts lets go of the reader too).
   if (!result.timedOut && !signalled) await flushed([io.stdout, io.stderr], reporting.signal);
   return result.exitCode;
 }

@@ -28,6 +28,7 @@ export interface RunOptions {
    * the reader's pace: the rest is read for the report only.
    */
   forwardSignals: readonly NodeJS.Signals[];
+  /** The clocks and timers behind the timeout, the kill grace and the linger time. */
   time: Time;
 }
 
