@@ -71,9 +71,9 @@ describe('tallyman passes the command\'s output through exactly, at the reader\'
     listener.requests.length = 0;
   });
 
-  /** Runs `tallyman -s SERVER ARGS...` inside `sh -c SCRIPT`, where "$@" is the tallyman command line. */
+  /** Runs `sh -c SCRIPT` where "$@" is `tallyman -s SERVER ARGS...` and "$NODE" "$READER" the slow reader. */
   const inShell = (script: string, args: string[]) =>
-    runCli('sh', ['-c', script, 'sh', process.execPath, TALLYMAN, '-s', server, ...args], { env: { ...env, READER } });
+    runCli('sh', ['-c', script, 'sh', process.execPath, TALLYMAN, '-s', server, ...args], { env: { ...env, NODE: process.execPath, READER } });
 
   for (const [stream, redirect, command] of [
     ['stdout', '', 'cat "$0"'],
@@ -81,7 +81,7 @@ describe('tallyman passes the command\'s output through exactly, at the reader\'
   ] as const) {
     test(`10 MB on ${stream} through a pipe: every byte, and the report still has the first 4 KiB`, async () => {
       // The reader starts late, then reads as fast as it can.
-      const r = await inShell(`"$@" ${redirect} | node "$READER" 65536 0 300`, ['DB', 'sh', '-c', command, bigFile]);
+      const r = await inShell(`"$@" ${redirect} | "$NODE" "$READER" 65536 0 300`, ['DB', 'sh', '-c', command, bigFile]);
       assert.equal(r.code, 0, r.stderr.toString());
       assert.equal(r.stdout.toString(), `${big.length} ${sha256(big)}\n`);
       const report = listener.reports()[0];
@@ -90,7 +90,7 @@ describe('tallyman passes the command\'s output through exactly, at the reader\'
     });
 
     test(`a slow reader of ${stream} gets every byte`, async () => {
-      const r = await inShell(`"$@" ${redirect} | node "$READER" 16384 2`, ['DB', 'sh', '-c', command, smallFile]);
+      const r = await inShell(`"$@" ${redirect} | "$NODE" "$READER" 16384 2`, ['DB', 'sh', '-c', command, smallFile]);
       assert.equal(r.code, 0, r.stderr.toString());
       assert.equal(r.stdout.toString(), `${small.length} ${sha256(small)}\n`);
       assert.equal(listener.reports()[0]?.exitCode, 0);
@@ -100,7 +100,7 @@ describe('tallyman passes the command\'s output through exactly, at the reader\'
   test('a background child holding the pipes open does not hold tallyman, and a slow reader still gets what the command wrote', async () => {
     const pidFile = dir.file('background');
     const command = 'cat "$0"; sleep 3600 & echo $! > "$1"';
-    const r = await inShell('"$@" | node "$READER" 16384 2', ['DB', 'sh', '-c', command, smallFile, pidFile]);
+    const r = await inShell('"$@" | "$NODE" "$READER" 16384 2', ['DB', 'sh', '-c', command, smallFile, pidFile]);
     const background = Number(readFileSync(pidFile, 'utf8'));
     try {
       assert.equal(processAlive(background), true, 'tallyman ended while the background child still held the pipes');
