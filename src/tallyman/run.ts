@@ -1,12 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
+import type { Writable } from 'node:stream';
+import type { Time, TimerHandle } from '../common/time.js';
 import { OutputCapture } from './capture.js';
+import { Relay } from './relay.js';
 import { EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND, EXIT_TIMED_OUT, type RunResult } from './run-result.js';
-
-export interface Sink {
-  write(chunk: Buffer): unknown;
-}
 
 export interface RunOptions {
   command: string;
@@ -14,14 +13,23 @@ export interface RunOptions {
   /** Stop the command after this long: SIGTERM to its process group, SIGKILL after killGraceMs. */
   executionTimeoutMs?: number;
   killGraceMs: number;
-  /** After the command exits, how long to wait for pipes a background child may hold open. */
-  drainMs: number;
+  /**
+   * After the command exits, how long to keep reading pipes a background child may hold open
+   * (time spent waiting for a slow reader of tallyman's output does not count).
+   */
+  lingerMs: number;
   outputCap: number;
-  /** Where the command's output goes as it is produced, byte for byte. */
-  stdout: Sink;
-  stderr: Sink;
-  /** Signals sent to tallyman that are passed on to the command's process group. */
+  /** Where the command's output goes as it is produced, byte for byte, at the reader's pace. */
+  stdout: Writable;
+  stderr: Writable;
+  /**
+   * Signals sent to tallyman that are passed on to the command's process group. Once the
+   * command has ended, after one of them or a timeout, its output is no longer passed on at
+   * the reader's pace: the rest is read for the report only.
+   */
   forwardSignals: readonly NodeJS.Signals[];
+  /** The clocks and timers behind the timeout, the kill grace and the linger time. */
+  time: Time;
 }
 
 /** How a command that could not start is reported: exit status and the one line saying why. */
@@ -63,24 +71,31 @@ function signalGroup(pgid: number | undefined, signal: NodeJS.Signals): void {
  * result is plain data. Never rejects.
  */
 export function runCommand(options: RunOptions): Promise<RunResult> {
+  const time = options.time;
   return new Promise((resolve) => {
-    const startedAt = new Date();
-    const t0 = performance.now();
+    const startedAt = new Date(time.wall());
+    const t0 = time.monotonic();
     const stdout = new OutputCapture(options.outputCap);
     const stderr = new OutputCapture(options.outputCap);
+    const relays: Relay[] = [];
     let durationMs: number | undefined;
     let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     let failure: { exitCode: number; failure: string } | undefined;
     let timedOut = false;
-    let killTimer: NodeJS.Timeout | undefined;
+    let signalled = false;
+    let killTimer: TimerHandle | undefined;
     let killed: Promise<void> | undefined;
-    const timers: NodeJS.Timeout[] = [];
+    const timers: TimerHandle[] = [];
     const forwarders = new Map<NodeJS.Signals, () => void>();
+    // A check that was stopped does not wait on a reader that may never read again.
+    const abandonIfStopped = (): void => {
+      if (exit && (timedOut || signalled)) for (const relay of relays) relay.abandon();
+    };
 
     const done = (): void => {
-      for (const t of timers) clearTimeout(t);
+      for (const t of timers) time.clearTimeout(t);
       for (const [signal, handler] of forwarders) process.removeListener(signal, handler);
-      const elapsed = durationMs ?? Math.round(performance.now() - t0);
+      const elapsed = durationMs ?? Math.round(time.monotonic() - t0);
       const signal = exit?.signal ?? null;
       let exitCode: number;
       if (failure) exitCode = failure.exitCode;
@@ -112,34 +127,28 @@ export function runCommand(options: RunOptions): Promise<RunResult> {
     const pgid = child.pid;
 
     for (const signal of options.forwardSignals) {
-      const handler = (): void => signalGroup(pgid, signal);
+      const handler = (): void => {
+        signalled = true;
+        signalGroup(pgid, signal);
+        abandonIfStopped();
+      };
       forwarders.set(signal, handler);
       process.on(signal, handler);
     }
 
-    child.stdout?.on('data', (chunk: Buffer) => {
-      options.stdout.write(chunk);
-      stdout.push(chunk);
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      options.stderr.write(chunk);
-      stderr.push(chunk);
-    });
+    if (child.stdout) relays.push(new Relay(child.stdout, options.stdout, stdout, time));
+    if (child.stderr) relays.push(new Relay(child.stderr, options.stderr, stderr, time));
 
     child.on('error', (error: NodeJS.ErrnoException) => {
       if (child.pid === undefined) failure = spawnFailure(options.command, error.code);
     });
 
     child.on('exit', (code, signal) => {
-      durationMs = Math.round(performance.now() - t0);
+      durationMs = Math.round(time.monotonic() - t0);
       exit = { code, signal };
-      // A background child may keep the pipes open: read what is there, then let go.
-      timers.push(
-        setTimeout(() => {
-          child.stdout?.destroy();
-          child.stderr?.destroy();
-        }, options.drainMs),
-      );
+      abandonIfStopped();
+      // A background child may keep the pipes open: read on for a bounded time, then let go.
+      for (const relay of relays) relay.linger(options.lingerMs);
     });
 
     child.on('close', () => {
@@ -147,19 +156,19 @@ export function runCommand(options: RunOptions): Promise<RunResult> {
       if (killed && pgid !== undefined && groupAlive(pgid)) {
         void killed.then(done);
       } else {
-        if (killTimer) clearTimeout(killTimer);
+        if (killTimer !== undefined) time.clearTimeout(killTimer);
         done();
       }
     });
 
     if (options.executionTimeoutMs !== undefined && pgid !== undefined) {
       timers.push(
-        setTimeout(() => {
+        time.setTimeout(() => {
           if (exit) return;
           timedOut = true;
           signalGroup(pgid, 'SIGTERM');
           killed = new Promise((resolveKill) => {
-            killTimer = setTimeout(() => {
+            killTimer = time.setTimeout(() => {
               signalGroup(pgid, 'SIGKILL');
               resolveKill();
             }, options.killGraceMs);
