@@ -156,10 +156,11 @@ refusal_reason() {
 
 # Sends $body to $host:$port with the first transport the image has; says on stderr, in one
 # line, why a report was not delivered. Runs in the background under the WAIT bound: SIGTERM
-# stops the transport too.
+# (the bound) or SIGPIPE (tallyman.sh interrupted) stops the transport too.
 send() {
 	_pid=
-	trap 'kill $_pid 2>/dev/null; exit 1' TERM
+	trap 'kill $_pid 2>/dev/null; say "report not delivered to $_hp: no answer within ${WAIT}s"; exit 1' TERM
+	trap 'kill $_pid 2>/dev/null; exit 1' PIPE
 	unset http_proxy HTTP_PROXY https_proxy HTTPS_PROXY all_proxy ALL_PROXY
 	case $host in *:*) _hp="[$host]:$port" ;; *) _hp=$host:$port ;; esac
 	printf '%s' "$body" >"$tmp/body"
@@ -285,13 +286,34 @@ forward() {
 }
 trap 'forward TERM' TERM INT
 trap 'forward HUP' HUP
-# COMMAND replaces the background shell, so that signals reach it directly.
+# COMMAND, found on PATH as tallyman finds it (not a shell builtin), replaces the background
+# shell, so that signals reach it directly.
 run() {
-	command -v "$1" >/dev/null 2>&1 || {
+	case $1 in
+	*/*) _found=$1 ;;
+	*)
+		_found= _ifs=$IFS
+		IFS=:
+		set -f
+		for _dir in $PATH; do
+			if [ -f "${_dir:-.}/$1" ] && [ -x "${_dir:-.}/$1" ]; then
+				_found=${_dir:-.}/$1
+				break
+			fi
+		done
+		IFS=$_ifs
+		set +f
+		;;
+	esac
+	if [ ! -f "$_found" ]; then
 		say "$1: command not found"
 		exit 127
-	}
-	exec "$@"
+	elif [ ! -x "$_found" ]; then
+		say "$1: permission denied (not an executable file)"
+		exit 126
+	fi
+	shift
+	exec "$_found" "$@"
 }
 # A shell gives a background command /dev/null as stdin: COMMAND gets ours through fd 5.
 { command exec 5<&0; } 2>/dev/null || exec 5</dev/null
@@ -311,8 +333,10 @@ done
 
 # Once COMMAND has ended, a signal ends the report at once; the exit status stays COMMAND's.
 _send=
-trap 'kill $_send 2>/dev/null; leave $status' TERM INT HUP
-within $DRAIN $_tee_out $_tee_err $_keep_out $_keep_err
+trap 'kill -s PIPE $_send 2>/dev/null; leave $status' TERM INT HUP
+# The readers end once the tees have: what the tees passed on is all in the kept files then.
+within $DRAIN $_tee_out $_tee_err
+within $DRAIN $_keep_out $_keep_err
 
 [ -n "$host" ] || host=$(default_gateway)
 if [ -z "$host" ]; then
