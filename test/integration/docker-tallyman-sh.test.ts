@@ -113,6 +113,13 @@ describe('tallyman.sh in images without Node reports to stevedore on the default
         assert.match(r.stderr.toString(), new RegExp(`^tallyman\\.sh: report not delivered to ${dockerd.gateway.replace(/\./g, '\\.')}:1: .*\\n$`));
       });
 
+      test('no network, so no default gateway: one line says so, the status stands', async () => {
+        const r = await run(['--network', 'none', images[base], 'tallyman.sh', 'DB', 'sh', '-c', 'echo out; exit 2']);
+        assert.equal(r.code, 2);
+        assert.equal(r.stdout.toString(), 'out\n');
+        assert.equal(r.stderr.toString(), 'tallyman.sh: report not sent: no default gateway to find the collector; use -s HOST:PORT or TALLYMAN_SERVER\n');
+      });
+
       test('a collector that never answers: the wait is bounded, the status stands', async () => {
         const hung = new ReportListener();
         hung.answer = 'never';

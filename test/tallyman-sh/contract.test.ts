@@ -1,6 +1,6 @@
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { freePort } from '../harness/free-port.js';
 import { processAlive } from '../harness/process-alive.js';
@@ -63,6 +63,15 @@ describe('tallyman.sh keeps tallyman\'s contract', TIMEOUT, () => {
       assert.equal(r.code, 127);
       assert.equal(r.stderr.toString(), 'tallyman.sh: no-such-health-command: command not found\n');
       assert.deepEqual([report().exitCode, report().stderr], [127, 'tallyman.sh: no-such-health-command: command not found\n']);
+    });
+
+    test('found but not executable: 126, one line saying so', async () => {
+      const script = dir.file('not-executable.sh');
+      writeFileSync(script, 'exit 0\n', { mode: 0o644 });
+      const r = await tallymanSh(sandbox(), ['-s', server, 'DB', script]);
+      assert.equal(r.code, 126);
+      assert.equal(r.stderr.toString(), `tallyman.sh: ${script}: permission denied (not an executable file)\n`);
+      assert.equal(report().exitCode, 126);
     });
 
     test('stdin reaches the command', async () => {
