@@ -128,9 +128,9 @@ report_json() {
 	}
 	BEGIN {
 		for (i = 1; i < 256; i++) { c = sprintf("%c", i); ord[c] = i; if (i >= 32 && i < 127) chr[i] = c }
-		reset(); text = ""; n = 0; stream = 0
+		reset(); text = ""; n = 0
 	}
-	$1 == "-" { cut[0] = n > cap; out[0] = finish(cut[0]); stream = 1; next }
+	$1 == "-" { cut[0] = n > cap; out[0] = finish(cut[0]); next }
 	{ for (i = 1; i <= NF; i++) if (++n <= cap) kept[n] = $i + 0 }
 	END {
 		cut[1] = n > cap; out[1] = finish(cut[1])
@@ -222,6 +222,35 @@ send() {
 	return 1
 }
 
+# Runs COMMAND, found on PATH as tallyman finds it (a program, not a shell builtin), in place of
+# this shell, so that signals reach it directly.
+run() {
+	case $1 in
+	*/*) _found=$1 ;;
+	*)
+		_found= _ifs=$IFS
+		IFS=:
+		set -f
+		for _dir in $PATH; do
+			if [ -f "${_dir:-.}/$1" ] && [ -x "${_dir:-.}/$1" ]; then
+				_found=${_dir:-.}/$1
+				break
+			fi
+		done
+		IFS=$_ifs
+		set +f
+		;;
+	esac
+	if [ ! -f "$_found" ]; then
+		say "$1: command not found"
+		exit 127
+	elif [ ! -x "$_found" ]; then
+		say "$1: permission denied (not an executable file)"
+		exit 126
+	fi
+	shift
+	exec "$_found" "$@"
+}
 # --- Settings: what the command line leaves open comes from the environment, as in tallyman.
 server=${TALLYMAN_SERVER-}
 origin=TALLYMAN_SERVER
@@ -253,7 +282,7 @@ fi
 if ! tmp=$(mktemp -d "${TMPDIR:-/tmp}/tallyman.XXXXXX" 2>/dev/null) || ! mkfifo "$tmp/out" "$tmp/err" "$tmp/out.copy" "$tmp/err.copy"; then
 	say "report not sent: no temporary directory in ${TMPDIR:-/tmp}"
 	[ -z "$tmp" ] || rm -rf "$tmp"
-	exec "$@"
+	run "$@"
 fi
 # No EXIT trap removes them: with one, bash also runs it in a child that a signal ends before
 # the child has dropped the traps it inherited. Every way out below calls leave.
@@ -286,35 +315,6 @@ forward() {
 }
 trap 'forward TERM' TERM INT
 trap 'forward HUP' HUP
-# COMMAND, found on PATH as tallyman finds it (not a shell builtin), replaces the background
-# shell, so that signals reach it directly.
-run() {
-	case $1 in
-	*/*) _found=$1 ;;
-	*)
-		_found= _ifs=$IFS
-		IFS=:
-		set -f
-		for _dir in $PATH; do
-			if [ -f "${_dir:-.}/$1" ] && [ -x "${_dir:-.}/$1" ]; then
-				_found=${_dir:-.}/$1
-				break
-			fi
-		done
-		IFS=$_ifs
-		set +f
-		;;
-	esac
-	if [ ! -f "$_found" ]; then
-		say "$1: command not found"
-		exit 127
-	elif [ ! -x "$_found" ]; then
-		say "$1: permission denied (not an executable file)"
-		exit 126
-	fi
-	shift
-	exec "$_found" "$@"
-}
 # A shell gives a background command /dev/null as stdin: COMMAND gets ours through fd 5.
 { command exec 5<&0; } 2>/dev/null || exec 5</dev/null
 run "$@" <&5 5<&- >"$tmp/out" 2>"$tmp/err" &
