@@ -149,6 +149,8 @@ describe('tallyman.sh keeps tallyman\'s contract', TIMEOUT, () => {
         ['a port out of range', ['-s', '10.0.0.1:99999', 'DB'], {}, "-s '10.0.0.1:99999': port must be a number from 1 to 65535"],
         ['a malformed TALLYMAN_SERVER', ['DB'], { TALLYMAN_SERVER: 'a b:1' }, "TALLYMAN_SERVER 'a b:1' is not HOST:PORT (IPv6 addresses go in brackets: [::1]:8990)"],
         ['an unknown option', ['-x', 'DB'], {}, 'unknown option -x'],
+        ['a SRVID that is no service name', ['no/slash'], {}, "SRVID 'no/slash' is not a service name (1 to 64 characters of A-Z a-z 0-9 _ . -)"],
+        ['a SRVID of 65 characters', ['S'.repeat(65)], {}, `SRVID '${'S'.repeat(65)}' is not a service name (1 to 64 characters of A-Z a-z 0-9 _ . -)`],
         ['-s without a value', ['-s'], {}, '-s needs a value'],
         ['a token that is not a bearer token', ['DB'], { TALLYMAN_TOKEN: 'a b' }, 'TALLYMAN_TOKEN may hold only A-Z a-z 0-9 - . _ ~ + / and trailing ='],
       ];
