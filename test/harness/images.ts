@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, createReadStream, existsSync, mkdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ROOT, TALLYMAN } from './built.js';
+import { ROOT, TALLYMAN, TALLYMAN_SH } from './built.js';
 import type { Dockerd } from './dockerd.js';
 import { requireTool } from './require-tool.js';
 import { runCli } from './run-cli.js';
@@ -203,4 +203,37 @@ HEALTHCHECK --interval=1s --timeout=10s CMD tallyman DB sh -c 'test -f /tmp/ok'
 CMD ["sh", "-c", "touch /tmp/ok; trap 'exit 0' TERM; sleep 100000 & wait"]
 `;
   return buildImage(dockerd, { name: 'db-health', dockerfile });
+}
+
+/**
+ * busybox plus this machine's bash (with the libraries `ldd` lists) as /bin/bash and /bin/sh,
+ * and neither nc nor wget: an image whose only way to the network is bash's /dev/tcp, like
+ * the Debian-based images of databases that have bash and no curl. busybox's other applets
+ * stay (od, head, tee...), as coreutils would be there.
+ */
+export function bashImage(dockerd: Dockerd): Promise<string> {
+  return memo(dockerd, 'bash', async () => {
+    const bash = requireTool('bash', 'bash');
+    const files: Record<string, ContextFile> = { 'rootfs/bin/bash': { copyOf: bash, mode: 0o755 } };
+    for (const library of await sharedLibraries(bash)) {
+      files[`rootfs${library}`] = { copyOf: library, mode: statSync(realpathSync(library)).mode & 0o777 };
+    }
+    const dockerfile = `FROM ${await busyboxImage(dockerd)}
+COPY rootfs/ /
+RUN rm /usr/bin/nc /usr/bin/wget && ln -sf /bin/bash /bin/sh
+`;
+    return buildImage(dockerd, { name: 'bash', dockerfile, files }, (tag) =>
+      expectOutput(dockerd, tag, ['sh', '-c', 'command -v curl wget nc; echo "bash ${BASH_VERSINFO[0]}"'], 'bash 5'),
+    );
+  });
+}
+
+/** BASE with dist/tallyman.sh as /usr/local/bin/tallyman.sh, as the README's Dockerfile does. */
+export function tallymanShImage(dockerd: Dockerd, base: 'busybox' | 'bash'): Promise<string> {
+  return memo(dockerd, `tallyman-sh-${base}`, async () => {
+    if (!existsSync(TALLYMAN_SH)) throw new Error(`${TALLYMAN_SH} is missing: run 'npm run build'`);
+    const from = base === 'bash' ? await bashImage(dockerd) : await busyboxImage(dockerd);
+    const dockerfile = `FROM ${from}\nCOPY tallyman.sh /usr/local/bin/tallyman.sh\n`;
+    return buildImage(dockerd, { name: `tallyman-sh-${base}`, dockerfile, files: { 'tallyman.sh': { copyOf: TALLYMAN_SH, mode: 0o755 } } });
+  });
 }
