@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { systemClock } from '../common/clock.js';
+import { systemTime } from '../common/time.js';
 import { VERSION } from '../common/version.js';
 import { buildCollector } from './collector/app.js';
 import { closeAll, formatHostPort, listenAll } from './collector/listeners.js';
@@ -51,6 +52,8 @@ function restartOnly(before: Config, after: Config): string[] {
     ['syslog', [before.syslog, before.syslogFacility, before.syslogTag], [after.syslog, after.syslogFacility, after.syslogTag]],
     ['snmp-listen', before.snmpListen, after.snmpListen],
     ['snmp-community', before.snmpCommunity, after.snmpCommunity],
+    ['snmp-contact', before.snmpContact, after.snmpContact],
+    ['snmp-location', before.snmpLocation, after.snmpLocation],
   ];
   return names.filter(([, a, b]) => !same(a, b)).map(([name]) => name);
 }
@@ -82,7 +85,7 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
     return follower;
   };
   let docker: DockerFollower | null = null;
-  const embedded = new EmbeddedAgent(registry, clock, log);
+  const embedded = new EmbeddedAgent(view, systemTime);
   const collector = buildCollector({
     registry,
     admission: config,
@@ -92,14 +95,14 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
       process: () => ({ pid: process.pid }),
       agentx: () => agentx?.health() ?? { status: { state: 'off' } },
       docker: () => ({ ...(docker?.health() ?? { state: 'off' }), verifySource: config.verifySource }),
-      snmp: () => ({ listen: config.snmpListen === null ? null : formatHostPort(config.snmpListen) }),
+      snmp: () => embedded.health(config),
     },
     containers: () => (docker === null ? null : { match: (hostname, address) => docker!.match(hostname, address), verifySource: config.verifySource }),
   });
   let servers: Server[] | undefined;
   try {
     servers = await listenAll(collector.app, config.listen);
-    if (config.snmpListen !== null) await embedded.start(config.snmpListen, config.snmpCommunity);
+    await embedded.start(config);
     dropPrivileges(config.user, config.group);
     await stateFile?.probe();
   } catch (error) {

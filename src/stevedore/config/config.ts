@@ -52,7 +52,11 @@ export interface Config {
   agentxPingIntervalMs: number;
   /** The embedded SNMP agent's UDP address; null: off. */
   snmpListen: HostPort | null;
-  snmpCommunity: string;
+  /** The embedded agent's SNMPv1/v2c community; null for `snmp-community none` (v3 only). [public] */
+  snmpCommunity: string | null;
+  /** sysContact and sysLocation of the embedded agent (RFC 3418). [empty] */
+  snmpContact: string;
+  snmpLocation: string;
   ttlMs: number;
   expireMs: number;
   /** Bytes kept per output stream of a report. */

@@ -99,7 +99,7 @@ function blankDraft(): Draft {
   return {
     // Placeholders: every field without a null default is set from the table's defaults.
     settings: {
-      listen: [], agentxSocket: null, agentxPingIntervalMs: 0, snmpListen: null, snmpCommunity: '', ttlMs: 0, expireMs: 0,
+      listen: [], agentxSocket: null, agentxPingIntervalMs: 0, snmpListen: null, snmpCommunity: null, snmpContact: '', snmpLocation: '', ttlMs: 0, expireMs: 0,
       maxOutputBytes: 0, maxInstances: 0, allow: [], deny: [], token: null, stateFile: null, pidfile: null, user: null,
       group: null, logLevel: 'info', syslog: false, syslogFacility: '', syslogTag: '', dockerSocket: null, verifySource: false,
     },

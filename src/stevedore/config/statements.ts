@@ -14,7 +14,7 @@ import { parseChoice } from './values/choice.js';
 import { parseCidr } from './values/cidr.js';
 import { parseCount } from './values/count.js';
 import { parseDuration } from './values/duration.js';
-import { parseAccount, parseCommunity, parseDescription, parseServiceName, parseSyslogTag, parseToken } from './values/names.js';
+import { parseAccount, parseCommunity, parseDescription, parseDisplayString, parseServiceName, parseSyslogTag, parseToken } from './values/names.js';
 import { parseSize } from './values/size.js';
 import { valid, type Value } from './values/value.js';
 
@@ -209,10 +209,20 @@ export const STATEMENTS: readonly StatementSpec<Draft>[] = [
     check: (arg) => parseHostPort(arg.value, null, 'ADDRESS:PORT, as 127.0.0.1:161 or [::1]:161'),
     store: (draft, value) => void (draft.settings.snmpListen = value),
   }),
-  one<Draft, string>({
-    name: 'snmp-community', synopsis: 'NAME', help: 'community of the embedded agent', default: { args: ['public'] },
+  one<Draft, string | null>({
+    name: 'snmp-community', synopsis: 'NAME | none', help: 'SNMPv1/v2c community of the embedded agent; none: v3 only', default: { args: ['public'] },
     check: (arg) => parseCommunity(arg.value),
     store: (draft, value) => void (draft.settings.snmpCommunity = value),
+  }),
+  one<Draft, string>({
+    name: 'snmp-contact', synopsis: 'STRING', help: 'sysContact of the embedded agent', default: { args: [''] },
+    check: (arg) => parseDisplayString('snmp-contact', arg.value),
+    store: (draft, value) => void (draft.settings.snmpContact = value),
+  }),
+  one<Draft, string>({
+    name: 'snmp-location', synopsis: 'STRING', help: 'sysLocation of the embedded agent', default: { args: [''] },
+    check: (arg) => parseDisplayString('snmp-location', arg.value),
+    store: (draft, value) => void (draft.settings.snmpLocation = value),
   }),
   one<Draft, number>({
     name: 'ttl', synopsis: 'DURATION', help: 'no report for this long: an instance turns stale', default: { args: ['90s'] },

@@ -44,6 +44,8 @@ export function defaults(overrides: Partial<Config> = {}): Config {
     agentxPingIntervalMs: 15_000,
     snmpListen: null,
     snmpCommunity: 'public',
+    snmpContact: '',
+    snmpLocation: '',
     ttlMs: 90_000,
     expireMs: 3_600_000,
     maxOutputBytes: 4096,

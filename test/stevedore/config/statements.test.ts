@@ -14,6 +14,8 @@ const NAMES_OF_THE_ISSUE = [
   'syslog-tag', 'include',
   // Issue 6: following Docker.
   'docker-socket', 'verify-source',
+  // Issue 13: the embedded SNMP agent.
+  'snmp-contact', 'snmp-location',
 ];
 
 describe('the table of statements', () => {

@@ -1,0 +1,150 @@
+import { timingSafeEqual } from 'node:crypto';
+import { createSocket, type Socket } from 'node:dgram';
+import type { MibView } from '../agentx/mib/view.js';
+import { BerError, BerReader, BerWriter } from './ber.js';
+import { ErrorStatus, PduType, readPdu, writePdu, type ResponsePdu } from './pdu.js';
+import { respond, type SnmpVersion } from './responder.js';
+
+/** RFC 3416 section 3 / RFC 1157: msgVersion of an SNMPv1, SNMPv2c and SNMPv3 message. */
+export const MessageVersion = { v1: 0, v2c: 1, v3: 3 } as const;
+
+/** The largest UDP payload over IPv4: the local constraint on a response (RFC 3417 section 3.2). */
+export const MAX_UDP_PAYLOAD = 65507;
+
+/** What the agent saw: shown by its host (stevedore's GET /v1/health). */
+export interface AgentCounters {
+  /** Requests answered or refused after authentication. */
+  requests: number;
+  /** Responses that carried an error-status (tooBig, noSuchName, noAccess, genErr). */
+  errors: number;
+  /** Wrong community, unknown user, wrong digest: RFC 3418 snmpInBadCommunityNames plus usmStats. */
+  authenticationFailures: number;
+  /** Datagrams that were no well-formed SNMP message of a version spoken here: dropped. */
+  malformed: number;
+}
+
+/** The SNMPv3 message processing (usm.ts): the whole datagram in, the reply out. */
+export interface V3Processing {
+  handle(bytes: Buffer, agent: SnmpAgent): Buffer | null;
+}
+
+export interface AgentOptions {
+  /** Everything answered for (standard-objects.ts agentView). */
+  view: MibView;
+  /** SNMPv1/v2c communities; none: v1 and v2c are not answered. */
+  communities: readonly string[];
+  /** SNMPv3 User-based Security Model; null: v3 is not answered. */
+  usm: V3Processing | null;
+}
+
+/** How much longer a message may still grow than written so far: each open length up to 3 more octets. */
+const GROWTH_PER_OPEN_LENGTH = 3;
+
+/**
+ * An SNMP command responder (RFC 3411 section 3.1.3.2) over UDP: v1 and v2c by community
+ * (RFC 1157, RFC 1901), v3 through the USM (RFC 3412, RFC 3414). Read-only.
+ */
+export class SnmpAgent {
+  readonly counters: AgentCounters = { requests: 0, errors: 0, authenticationFailures: 0, malformed: 0 };
+  private readonly writer = new BerWriter(MAX_UDP_PAYLOAD + 1024);
+  private readonly communities: Buffer[];
+  private socket: Socket | null = null;
+
+  constructor(private readonly options: AgentOptions) {
+    this.communities = options.communities.map((c) => Buffer.from(c, 'utf8'));
+  }
+
+  /** Binds UDP host:port; rejects with the socket's error when it cannot. */
+  async listen(host: string, port: number): Promise<void> {
+    const socket = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4' });
+    socket.on('message', (bytes, from) => {
+      const reply = this.handle(bytes);
+      if (reply) socket.send(reply, from.port, from.address);
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(port, host, () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
+    // After binding, a send that fails (an unreachable peer) must not stop the agent.
+    socket.on('error', () => undefined);
+    this.socket = socket;
+  }
+
+  /** The bound address, once listening. */
+  address(): { address: string; port: number } | null {
+    return this.socket ? this.socket.address() : null;
+  }
+
+  close(): void {
+    this.socket?.close();
+    this.socket = null;
+  }
+
+  /** One datagram in, the datagram to send back (or null: dropped, per RFC 3412 section 7.2). */
+  handle(bytes: Buffer): Buffer | null {
+    try {
+      const message = new BerReader(bytes).sequence();
+      const version = message.integer();
+      if (version === MessageVersion.v1 || version === MessageVersion.v2c) return this.community(message, version === MessageVersion.v1 ? 'v1' : 'v2c');
+      if (version === MessageVersion.v3 && this.options.usm) return this.options.usm.handle(bytes, this);
+      // RFC 3412 section 7.2 step 2 (snmpInBadVersions): dropped.
+      this.counters.malformed++;
+      return null;
+    } catch (error) {
+      if (!(error instanceof BerError)) throw error;
+      // RFC 3412 section 7.2 step 2 (snmpInASNParseErrs): dropped.
+      this.counters.malformed++;
+      return null;
+    }
+  }
+
+  /** The community-based models (RFC 3584 section 5.2.1): a known community, else dropped. */
+  private community(message: BerReader, version: 'v1' | 'v2c'): Buffer | null {
+    const community = message.octets();
+    const pdu = readPdu(message);
+    if (!this.communities.some((c) => c.length === community.length && timingSafeEqual(c, community))) {
+      this.counters.authenticationFailures++;
+      return null;
+    }
+    const response = this.answer(pdu, version, MAX_UDP_PAYLOAD);
+    if (!response) return null;
+    const w = this.writer;
+    const encode = (body: ResponsePdu): boolean => {
+      w.reset();
+      w.begin();
+      w.integer(MessageVersion[version]);
+      w.octets(community);
+      const fits = writePdu(w, body, (length) => length + 3 * GROWTH_PER_OPEN_LENGTH <= MAX_UDP_PAYLOAD, pdu.type === PduType.GetBulkRequest);
+      if (fits) w.end();
+      return fits;
+    };
+    if (!encode(response)) {
+      this.counters.errors++;
+      encode(tooBig(response));
+    }
+    return w.toBuffer();
+  }
+
+  /** The Response-PDU to a request, counted; null for a PDU no command responder answers. */
+  answer(pdu: ReturnType<typeof readPdu>, version: SnmpVersion, maxOctets: number): ResponsePdu | null {
+    const response = respond(this.options.view, pdu, version, maxOctets);
+    if (!response) {
+      this.counters.malformed++;
+      return null;
+    }
+    this.counters.requests++;
+    if (response.errorStatus !== ErrorStatus.noError) this.counters.errors++;
+    return response;
+  }
+}
+
+/**
+ * RFC 3416 section 4.2.1 (and 4.2.2, 4.2.5): a response that would not fit the message size is
+ * replaced by one with error-status tooBig, error-index 0 and no varbinds.
+ */
+export function tooBig(response: ResponsePdu): ResponsePdu {
+  return { ...response, errorStatus: ErrorStatus.tooBig, errorIndex: 0, varbinds: [] };
+}
