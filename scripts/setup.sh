@@ -2,13 +2,14 @@
 # Installs, as root on Debian 12, the programs the tests and benchmarks run for real:
 # m4 (config preprocessing), snmpd and the snmp tools, smilint, dockerd with a static busybox
 # for test images, etcd, iproute2 for network namespaces, GNU time for peak-RSS figures,
-# python3 to stand in for a syslog daemon (a unix datagram socket, which Node lacks).
+# python3 to stand in for a syslog daemon (a unix datagram socket, which Node lacks), pysnmp
+# (python3-pysnmp4) as an SNMP client independent of Net-SNMP.
 set -euo pipefail
 if [ "$(id -u)" -ne 0 ]; then
   echo "setup: run as root (it installs Debian packages): sudo npm run setup" >&2
   exit 1
 fi
-packages=(m4 snmpd snmp snmptrapd smitools docker.io busybox-static etcd-server etcd-client iproute2 curl time python3)
+packages=(m4 snmpd snmp snmptrapd smitools docker.io busybox-static etcd-server etcd-client iproute2 curl time python3 python3-pysnmp4)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -1,5 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
+import type { VarBind } from '../agentx/codec/varbind.js';
+import type { Oid } from '../agentx/mib/oid.js';
+import { objectIdentifier, timeTicks } from '../agentx/mib/smi.js';
 import type { MibView } from '../agentx/mib/view.js';
 import { BerError, BerReader, BerWriter } from './ber.js';
 import { ErrorStatus, PduType, readPdu, writePdu, type ResponsePdu } from './pdu.js';
@@ -21,12 +24,23 @@ export interface AgentCounters {
   authenticationFailures: number;
   /** Datagrams that were no well-formed SNMP message of a version spoken here: dropped. */
   malformed: number;
+  /** Notifications sent, one per sink. */
+  notifications: number;
 }
 
-/** The SNMPv3 message processing (usm.ts): the whole datagram in, the reply out. */
+/** The SNMPv3 message processing (usm.ts): the whole datagram in, the reply out; notifications out. */
 export interface V3Processing {
   handle(bytes: Buffer, agent: SnmpAgent): Buffer | null;
+  /** An SNMPv3 message carrying pdu from this (authoritative) engine as userName; null for an unknown user. */
+  originate(userName: string, pdu: ResponsePdu): Buffer | null;
 }
+
+/** A notification receiver: SNMPv2c with a community, or SNMPv3 as a user of the USM. */
+export type NotificationSink = { host: string; port: number } & ({ community: string } | { user: string });
+
+/** RFC 3418 section 2: sysUpTime.0 and snmpTrapOID.0, the first two varbinds of every notification. */
+const SYS_UP_TIME_0: Oid = [1, 3, 6, 1, 2, 1, 1, 3, 0];
+const SNMP_TRAP_OID_0: Oid = [1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0];
 
 export interface AgentOptions {
   /** Everything answered for (standard-objects.ts agentView). */
@@ -35,6 +49,8 @@ export interface AgentOptions {
   communities: readonly string[];
   /** SNMPv3 User-based Security Model; null: v3 is not answered. */
   usm: V3Processing | null;
+  /** sysUpTime, in hundredths of a second: the first varbind of a notification. */
+  uptime(): number;
 }
 
 /** How much longer a message may still grow than written so far: each open length up to 3 more octets. */
@@ -45,10 +61,11 @@ const GROWTH_PER_OPEN_LENGTH = 3;
  * (RFC 1157, RFC 1901), v3 through the USM (RFC 3412, RFC 3414). Read-only.
  */
 export class SnmpAgent {
-  readonly counters: AgentCounters = { requests: 0, errors: 0, authenticationFailures: 0, malformed: 0 };
+  readonly counters: AgentCounters = { requests: 0, errors: 0, authenticationFailures: 0, malformed: 0, notifications: 0 };
   private readonly writer = new BerWriter(MAX_UDP_PAYLOAD + 1024);
   private readonly communities: Buffer[];
   private socket: Socket | null = null;
+  private nextRequestId = 1;
 
   constructor(private readonly options: AgentOptions) {
     this.communities = options.communities.map((c) => Buffer.from(c, 'utf8'));
@@ -81,6 +98,40 @@ export class SnmpAgent {
   close(): void {
     this.socket?.close();
     this.socket = null;
+  }
+
+  /**
+   * RFC 3416 section 4.2.6: an SNMPv2-Trap-PDU, sysUpTime.0 and snmpTrapOID.0 first, sent
+   * from the agent's own socket to each sink; unconfirmed, so nothing waits for an answer.
+   */
+  notify(sinks: readonly NotificationSink[], trapOid: Oid, varbinds: readonly VarBind[]): void {
+    const socket = this.socket;
+    if (!socket) return;
+    const pdu: ResponsePdu = {
+      type: PduType.SNMPv2Trap,
+      requestId: this.nextRequestId,
+      errorStatus: 0,
+      errorIndex: 0,
+      varbinds: [{ name: SYS_UP_TIME_0, value: timeTicks(this.options.uptime()) }, { name: SNMP_TRAP_OID_0, value: objectIdentifier(trapOid) }, ...varbinds],
+    };
+    this.nextRequestId = (this.nextRequestId % 0x7fffffff) + 1;
+    for (const sink of sinks) {
+      const message = 'community' in sink ? this.communityMessage(MessageVersion.v2c, Buffer.from(sink.community, 'utf8'), pdu) : this.options.usm?.originate(sink.user, pdu);
+      if (!message) continue;
+      socket.send(message, sink.port, sink.host);
+      this.counters.notifications++;
+    }
+  }
+
+  private communityMessage(version: number, community: Buffer, pdu: ResponsePdu): Buffer {
+    const w = this.writer;
+    w.reset();
+    w.begin();
+    w.integer(version);
+    w.octets(community);
+    writePdu(w, pdu, () => true, false);
+    w.end();
+    return w.toBuffer();
   }
 
   /** One datagram in, the datagram to send back (or null: dropped, per RFC 3412 section 7.2). */

@@ -54,6 +54,8 @@ function restartOnly(before: Config, after: Config): string[] {
     ['snmp-community', before.snmpCommunity, after.snmpCommunity],
     ['snmp-contact', before.snmpContact, after.snmpContact],
     ['snmp-location', before.snmpLocation, after.snmpLocation],
+    ['snmp-user', before.snmpUsers, after.snmpUsers],
+    ['snmp-trap-sink', before.snmpTrapSinks, after.snmpTrapSinks],
   ];
   return names.filter(([, a, b]) => !same(a, b)).map(([name]) => name);
 }
@@ -85,7 +87,7 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
     return follower;
   };
   let docker: DockerFollower | null = null;
-  const embedded = new EmbeddedAgent(view, systemTime);
+  const embedded = new EmbeddedAgent(view, registry, systemTime, log.child({ component: 'snmp' }));
   const collector = buildCollector({
     registry,
     admission: config,

@@ -216,13 +216,14 @@ describe('the embedded agent and snmpd over AgentX answer alike', TIMEOUT, () =>
 
   before(async () => {
     dir = tempDir('embedded');
-    snmpd = await createSnmpd(dir.path);
+    snmpd = await createSnmpd(dir.path, { config: ['createUser ops SHA-256 authpass1 AES privpass1', 'rouser ops priv'] });
     await snmpd.start();
     const port = await freePort();
     embedded = `127.0.0.1:${port}`;
     stevedore = await startStevedore(
       dir,
-      `service DB { description "données"; } service web; agentx-socket ${snmpd.agentx}; snmp-listen ${embedded}; snmp-community s3cret; snmp-contact "ops <ops@example.org>"; snmp-location "rack 4";`,
+      `service DB { description "données"; } service web; agentx-socket ${snmpd.agentx}; snmp-listen ${embedded}; snmp-community s3cret; snmp-contact "ops <ops@example.org>"; snmp-location "rack 4";
+       snmp-user ops { auth sha256 authpass1; priv aes privpass1; }`,
     );
     for (const [hostname, exitCode] of [['a', 0], ['b', 1]] as const) await stevedore.post({ service: 'DB', hostname, exitCode, stdout: `ünï ${hostname}`, value: { n: 1 } });
     await waitFor('the subagent registered', async () => (await tool('snmpget', ['-v2c', '-c', 'public', snmpd.agent, 'TALLYMAN-MIB::tallymanServiceCount.0'])).stdout.toString().includes('Gauge32: 2'));
@@ -249,6 +250,13 @@ describe('the embedded agent and snmpd over AgentX answer alike', TIMEOUT, () =>
     assert.equal(tail.code, 0, tail.stderr.toString());
     assert.doesNotMatch(tail.stdout.toString(), /No more variables|endOfMibView/);
     assert.deepEqual(lines(tail).slice(6), ['End of MIB']);
+  });
+
+  test('SNMPv3 authPriv: the same walk', async () => {
+    const v3 = ['-v3', '-l', 'authPriv', '-u', 'ops', '-a', 'SHA-256', '-A', 'authpass1', '-x', 'AES', '-X', 'privpass1'];
+    const viaSnmpd = await walk(v3, snmpd.agent);
+    assert.ok(viaSnmpd.length > 20);
+    assert.deepEqual(await walk(v3, embedded), viaSnmpd);
   });
 
   test('SNMPv1: a missing instance is noSuchName at its own index, as snmpd answers', async () => {

@@ -46,6 +46,8 @@ export function defaults(overrides: Partial<Config> = {}): Config {
     snmpCommunity: 'public',
     snmpContact: '',
     snmpLocation: '',
+    snmpUsers: [],
+    snmpTrapSinks: [],
     ttlMs: 90_000,
     expireMs: 3_600_000,
     maxOutputBytes: 4096,

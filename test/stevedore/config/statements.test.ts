@@ -15,7 +15,7 @@ const NAMES_OF_THE_ISSUE = [
   // Issue 6: following Docker.
   'docker-socket', 'verify-source',
   // Issue 13: the embedded SNMP agent.
-  'snmp-contact', 'snmp-location',
+  'snmp-contact', 'snmp-location', 'snmp-user', 'snmp-trap-sink',
 ];
 
 describe('the table of statements', () => {
