@@ -5,7 +5,7 @@ import type { Oid } from '../agentx/mib/oid.js';
 import { objectIdentifier, timeTicks } from '../agentx/mib/smi.js';
 import type { MibView } from '../agentx/mib/view.js';
 import { BerError, BerReader, BerWriter } from './ber.js';
-import { ErrorStatus, PduType, readPdu, writePdu, type ResponsePdu } from './pdu.js';
+import { ErrorStatus, NO_ERROR, PduType, readPdu, writePdu, type ResponsePdu } from './pdu.js';
 import { respond, type SnmpVersion } from './responder.js';
 
 /** RFC 3416 section 3 / RFC 1157: msgVersion of an SNMPv1, SNMPv2c and SNMPv3 message. */
@@ -187,7 +187,7 @@ export class SnmpAgent {
       return null;
     }
     this.counters.requests++;
-    if (response.errorStatus !== ErrorStatus.noError) this.counters.errors++;
+    if (response.errorStatus !== NO_ERROR) this.counters.errors++;
     return response;
   }
 }

@@ -1,7 +1,7 @@
-import { ValueType } from '../agentx/codec/constants.js';
+import { ResponseError, ValueType } from '../agentx/codec/constants.js';
 import type { Value, VarBind } from '../agentx/codec/varbind.js';
 import type { Oid } from '../agentx/mib/oid.js';
-import { BerError, BerReader, BerWriter, Tag } from './ber.js';
+import { BerError, BerReader, BerWriter } from './ber.js';
 
 /** RFC 3416 section 3: the PDU tags (context-specific, constructed); 0xa4 is RFC 1157's Trap-PDU. */
 export const PduType = {
@@ -16,17 +16,12 @@ export const PduType = {
   Report: 0xa8,
 } as const;
 
-/** RFC 3416 section 3: error-status. */
-export const ErrorStatus = {
-  noError: 0,
-  tooBig: 1,
-  noSuchName: 2,
-  badValue: 3,
-  readOnly: 4,
-  genErr: 5,
-  noAccess: 6,
-  notWritable: 17,
-} as const;
+/**
+ * RFC 3416 section 3: error-status. Its values (tooBig, noSuchName, noAccess, genErr,
+ * authorizationError...) are those AgentX carries too: agentx/codec/constants.ts ResponseError.
+ */
+export const NO_ERROR = 0;
+export { ResponseError as ErrorStatus };
 
 /** A request as received: only the names matter (a request's values are placeholders, a Set's are refused). */
 export interface RequestPdu {
@@ -127,4 +122,3 @@ export function writePdu(w: BerWriter, pdu: ResponsePdu, fits: (length: number) 
 }
 
 export const NULL_VALUE: Value = { type: ValueType.Null };
-export { Tag };

@@ -1,7 +1,7 @@
 import { ValueType } from '../agentx/codec/constants.js';
 import { END_OF_MIB_VIEW, type Value, type VarBind } from '../agentx/codec/varbind.js';
 import type { Oid } from '../agentx/mib/oid.js';
-import { ErrorStatus, NULL_VALUE, PduType, type RequestPdu, type ResponsePdu } from './pdu.js';
+import { ErrorStatus, NO_ERROR, NULL_VALUE, PduType, type RequestPdu, type ResponsePdu } from './pdu.js';
 
 /** What answers: RFC 3416's Get and GetNext semantics over a set of objects (a MibView). */
 export interface ObjectSource {
@@ -65,7 +65,7 @@ function get(source: ObjectSource, request: RequestPdu, version: SnmpVersion, an
     if (version === 'v1' && (isException(value) || value.type === ValueType.Counter64)) return answer(ErrorStatus.noSuchName, i + 1, echo());
     varbinds[i] = { name, value };
   }
-  return answer(ErrorStatus.noError, 0, varbinds);
+  return answer(NO_ERROR, 0, varbinds);
 }
 
 /** The next instance after name; for v1 one that is no Counter64 (RFC 3584 section 4.2.2.1: skipped). */
@@ -83,7 +83,7 @@ function getNext(source: ObjectSource, request: RequestPdu, version: SnmpVersion
     if (version === 'v1' && found.value.type === ValueType.endOfMibView) return answer(ErrorStatus.noSuchName, i + 1, echo());
     varbinds[i] = found;
   }
-  return answer(ErrorStatus.noError, 0, varbinds);
+  return answer(NO_ERROR, 0, varbinds);
 }
 
 /**
@@ -100,7 +100,7 @@ function getBulk(source: ObjectSource, request: RequestPdu, maxOctets: number, a
   const most = Math.ceil(maxOctets / MIN_VARBIND_OCTETS);
   const varbinds: VarBind[] = [];
   for (let i = 0; i < n; i++) varbinds.push(source.getNext(names[i] as Oid, false));
-  if (r === 0) return answer(ErrorStatus.noError, 0, varbinds);
+  if (r === 0) return answer(NO_ERROR, 0, varbinds);
   const last = names.slice(n);
   const ended: boolean[] = new Array(r).fill(false);
   for (let rep = 0; rep < m && varbinds.length < most; rep++) {
@@ -115,5 +115,5 @@ function getBulk(source: ObjectSource, request: RequestPdu, maxOctets: number, a
     }
     if (allEnded) break;
   }
-  return answer(ErrorStatus.noError, 0, varbinds);
+  return answer(NO_ERROR, 0, varbinds);
 }

@@ -4,7 +4,7 @@ import { counter32 } from '../agentx/mib/smi.js';
 import { MAX_UDP_PAYLOAD, MessageVersion, tooBig, type SnmpAgent, type V3Processing } from './agent.js';
 import { BerError, BerReader, BerWriter, Tag } from './ber.js';
 import type { Engine } from './engine.js';
-import { ErrorStatus, NULL_VALUE, PduType, readPdu, writePdu, type RequestPdu, type ResponsePdu } from './pdu.js';
+import { ErrorStatus, NO_ERROR, NULL_VALUE, PduType, readPdu, writePdu, type RequestPdu, type ResponsePdu } from './pdu.js';
 import { usmStats, type UsmStatName } from './standard-objects.js';
 import { AUTH, decrypt, encrypt, localizeKey, mac, passwordToKey, privKey, type AuthProtocol, type PrivProtocol } from './usm-keys.js';
 
@@ -32,8 +32,6 @@ const TIME_WINDOW = 150;
 const MAX_BOOTS = 0x7fffffff;
 /** RFC 3412 section 6: msgMaxSize is at least 484. */
 const MIN_MAX_SIZE = 484;
-/** RFC 3416 section 3: authorizationError, for a request below the user's security level (RFC 3415 section 3.2). */
-const AUTHORIZATION_ERROR = 16;
 
 /** Localizes every user's keys to the engine id: what the USM keeps instead of passwords. */
 export function localizeUsers(users: readonly UsmUserConfig[], engineId: Buffer): LocalUser[] {
@@ -183,13 +181,13 @@ export class Usm implements V3Processing {
   private refused(pdu: RequestPdu, agent: SnmpAgent): ResponsePdu {
     agent.counters.requests++;
     agent.counters.errors++;
-    return { type: PduType.Response, requestId: pdu.requestId, errorStatus: AUTHORIZATION_ERROR, errorIndex: 0, varbinds: pdu.names.map((name) => ({ name, value: NULL_VALUE })) };
+    return { type: PduType.Response, requestId: pdu.requestId, errorStatus: ErrorStatus.authorizationError, errorIndex: 0, varbinds: pdu.names.map((name) => ({ name, value: NULL_VALUE })) };
   }
 
   /** RFC 3414 section 3.1.1: a Report-PDU naming the counter, with the engine's id, boots and time. */
   private report(m: Incoming, error: ReportError): Buffer | null {
     const varbinds: VarBind[] = [{ name: [...usmStats[error.stat], 0], value: counter32(this.stats[error.stat]) }];
-    const pdu: ResponsePdu = { type: PduType.Report, requestId: error.requestId, errorStatus: ErrorStatus.noError, errorIndex: 0, varbinds };
+    const pdu: ResponsePdu = { type: PduType.Report, requestId: error.requestId, errorStatus: NO_ERROR, errorIndex: 0, varbinds };
     const user = error.authenticatedAs;
     return this.encode(m.msgId, user ? Flag.auth : 0, user ?? { name: m.userName, auth: null, priv: null }, pdu, Math.min(m.maxSize, MAX_UDP_PAYLOAD), false);
   }
