@@ -65,6 +65,7 @@ export class SnmpAgent {
   private readonly writer = new BerWriter(MAX_UDP_PAYLOAD + 1024);
   private readonly communities: Buffer[];
   private socket: Socket | null = null;
+  private readonly senders = new Map<'udp4' | 'udp6', Socket>();
   private nextRequestId = 1;
 
   constructor(private readonly options: AgentOptions) {
@@ -75,7 +76,14 @@ export class SnmpAgent {
   async listen(host: string, port: number): Promise<void> {
     const socket = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4' });
     socket.on('message', (bytes, from) => {
-      const reply = this.handle(bytes);
+      let reply: Buffer | null;
+      try {
+        reply = this.handle(bytes);
+      } catch {
+        // Whatever a datagram holds, it must not stop the agent: counted, dropped.
+        this.counters.errors++;
+        return;
+      }
       if (reply) socket.send(reply, from.port, from.address);
     });
     await new Promise<void>((resolve, reject) => {
@@ -90,23 +98,35 @@ export class SnmpAgent {
     this.socket = socket;
   }
 
-  /** The bound address, once listening. */
-  address(): { address: string; port: number } | null {
-    return this.socket ? this.socket.address() : null;
-  }
-
   close(): void {
     this.socket?.close();
     this.socket = null;
+    for (const sender of this.senders.values()) sender.close();
+    this.senders.clear();
   }
 
   /**
-   * RFC 3416 section 4.2.6: an SNMPv2-Trap-PDU, sysUpTime.0 and snmpTrapOID.0 first, sent
-   * from the agent's own socket to each sink; unconfirmed, so nothing waits for an answer.
+   * The socket notifications leave from: one per address family, bound to no address in
+   * particular, so that an agent listening on loopback still reaches a sink on another host.
+   */
+  private sender(host: string): Socket {
+    const type = host.includes(':') ? 'udp6' : 'udp4';
+    let socket = this.senders.get(type);
+    if (!socket) {
+      socket = createSocket({ type });
+      socket.on('error', () => undefined);
+      socket.unref();
+      this.senders.set(type, socket);
+    }
+    return socket;
+  }
+
+  /**
+   * RFC 3416 section 4.2.6: an SNMPv2-Trap-PDU, sysUpTime.0 and snmpTrapOID.0 first, sent to
+   * each sink while the agent listens; unconfirmed, so nothing waits for an answer.
    */
   notify(sinks: readonly NotificationSink[], trapOid: Oid, varbinds: readonly VarBind[]): void {
-    const socket = this.socket;
-    if (!socket) return;
+    if (!this.socket) return;
     const pdu: ResponsePdu = {
       type: PduType.SNMPv2Trap,
       requestId: this.nextRequestId,
@@ -118,7 +138,7 @@ export class SnmpAgent {
     for (const sink of sinks) {
       const message = 'community' in sink ? this.communityMessage(MessageVersion.v2c, Buffer.from(sink.community, 'utf8'), pdu) : this.options.usm?.originate(sink.user, pdu);
       if (!message) continue;
-      socket.send(message, sink.port, sink.host);
+      this.sender(sink.host).send(message, sink.port, sink.host);
       this.counters.notifications++;
     }
   }

@@ -122,15 +122,13 @@ export class Usm implements V3Processing {
     }
     try {
       const { user, scoped } = this.authenticate(bytes, m);
-      const r = new BerReader(scoped).sequence();
-      r.octets(); // contextEngineID: this agent is its own context engine
-      r.octets(); // contextName: the one, default context
-      const pdu = readPdu(r);
+      const pdu = readScoped(scoped, m.flags & Flag.priv ? user : null);
       const level = m.flags & (Flag.auth | Flag.priv);
       const needed = (user.auth ? Flag.auth : 0) | (user.priv ? Flag.priv : 0);
-      const response = level < needed ? this.refused(pdu, agent) : agent.answer(pdu, 'v3', Math.min(m.maxSize, MAX_UDP_PAYLOAD));
-      if (!response) return null;
+      // RFC 3412 section 7.1: the response fits what the requester said it can take.
       const max = Math.min(m.maxSize, MAX_UDP_PAYLOAD);
+      const response = level < needed ? this.refused(pdu, agent) : agent.answer(pdu, 'v3', max);
+      if (!response) return null;
       const truncate = pdu.type === PduType.GetBulkRequest;
       const out = this.encode(m.msgId, level, user, response, max, truncate);
       if (out) return out;
@@ -252,6 +250,23 @@ export class Usm implements V3Processing {
     const b = Buffer.alloc(8);
     b.writeBigUInt64BE(this.salt);
     return b;
+  }
+}
+
+/**
+ * The PDU of a ScopedPDU; its contextEngineID and contextName are not checked (this agent is
+ * its own context engine, with the one default context). Plaintext that is no ScopedPDU after
+ * decryption means the wrong privacy key: RFC 3414 section 3.2 step 8, usmStatsDecryptionErrors.
+ */
+function readScoped(scoped: Buffer, decryptedFor: LocalUser | null): RequestPdu {
+  try {
+    const r = new BerReader(scoped).sequence();
+    r.octets();
+    r.octets();
+    return readPdu(r);
+  } catch (error) {
+    if (error instanceof BerError && decryptedFor) throw new ReportError('usmStatsDecryptionErrors', decryptedFor);
+    throw error;
   }
 }
 

@@ -157,6 +157,14 @@ describe('the embedded agent against independent clients and receivers', TIMEOUT
     assert.ok(Number(wrongDigests.stdout.toString()) >= 1);
   });
 
+  test('pysnmp, SNMPv3 with a wrong privacy password: a decryption error, no data', async () => {
+    const r = await pysnmp({ version: 'v3', op: 'get', oids: ['1.3.6.1.2.1.1.5.0'], user: { name: 'sha-aes', auth: 'sha', authKey: 'sha-aes auth', priv: 'aes', privKey: 'not the priv password' } });
+    assert.notEqual(r.error, null);
+    assert.deepEqual(r.varbinds, []);
+    const errors = await net('snmpget', [...v3, '-Oqv', agent, '.1.3.6.1.6.3.15.1.1.6.0']);
+    assert.ok(Number(errors.stdout.toString()) >= 1, errors.stdout.toString());
+  });
+
   test('SNMPv3 outside the time window: a notInTimeWindow report, then the client resynchronizes', async () => {
     const stat = async () => Number((await net('snmpget', [...v3, '-Oqv', agent, '.1.3.6.1.6.3.15.1.1.2.0'])).stdout.toString());
     const before = await stat();
