@@ -186,7 +186,7 @@ const service: StatementSpec<Draft> = {
   block: { statements: SERVICE_STATEMENTS, enter: (draft, visit) => visit(SERVICE_STATEMENTS, draft.services[draft.services.length - 1] as ServiceDraft) },
 };
 
-/** RFC 3414 section 11.2 and Net-SNMP: a USM password of fewer than 8 characters is refused. */
+/** Net-SNMP refuses a USM passphrase of fewer than 8 characters (as RFC 3414 section 11.2 advises). */
 const USM_PASSWORD_MIN = 8;
 
 /** `auth PROTOCOL PASSWORD;` and `priv PROTOCOL PASSWORD;` of an snmp-user block. */

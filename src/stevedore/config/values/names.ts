@@ -39,12 +39,10 @@ export function parseToken(text: string): Value<string> {
 const DESCRIPTION_MAX = 255;
 
 export function parseDescription(text: string): Value<string> {
-  const bytes = Buffer.byteLength(text);
-  if (bytes > DESCRIPTION_MAX) return invalid('CONFIG_BAD_TEXT', `description too long: ${bytes} bytes (at most ${DESCRIPTION_MAX})`);
-  return valid(text);
+  return parseDisplayString('description', text);
 }
 
-/** A DisplayString of the SNMP system group (RFC 2579): at most 255 octets. */
+/** A DisplayString (RFC 2579): at most 255 octets, as the description and sysContact/sysLocation are. */
 export function parseDisplayString(what: string, text: string): Value<string> {
   const bytes = Buffer.byteLength(text);
   if (bytes > DESCRIPTION_MAX) return invalid('CONFIG_BAD_TEXT', `${what} too long: ${bytes} bytes (at most ${DESCRIPTION_MAX})`);
