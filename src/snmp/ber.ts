@@ -78,18 +78,10 @@ export class BerReader {
     return new BerReader(this.bytes, start, end);
   }
 
-  /** A signed INTEGER of at most 32 bits' range once decoded (msgID, request-id, error fields). */
+  /** An INTEGER (msgID, request-id, error fields, boots, time): -2^31 to 2^32 - 1. */
   integer(expected: number = Tag.Integer): number {
     const { start, end } = this.next(expected);
     return readSigned(this.bytes, start, end);
-  }
-
-  /** An unsigned 32-bit value (Counter32, Gauge32, TimeTicks, engine boots and time). */
-  unsigned(expected: number): number {
-    const { start, end } = this.next(expected);
-    const n = readSigned(this.bytes, start, end, 5);
-    if (n < 0 || n > 0xffffffff) throw new BerError(`unsigned value ${n} out of range`);
-    return n;
   }
 
   octets(expected: number = Tag.OctetString): Buffer {
@@ -108,13 +100,11 @@ export class BerReader {
   }
 }
 
-function readSigned(bytes: Buffer, start: number, end: number, maxOctets = 4): number {
+/** At most 4 octets (5 for a positive number with its leading zero): every SNMP integer but Counter64. */
+function readSigned(bytes: Buffer, start: number, end: number): number {
   const n = end - start;
   if (n === 0) throw new BerError('an INTEGER with no octets');
-  if (n > maxOctets) {
-    // A positive number may carry one leading zero octet beyond its width.
-    if (!(n === maxOctets + 1 && bytes[start] === 0)) throw new BerError(`an INTEGER of ${n} octets`);
-  }
+  if (n > 4 && !(n === 5 && bytes[start] === 0)) throw new BerError(`an INTEGER of ${n} octets`);
   let value = (bytes[start] as number) & 0x80 ? -1 : 0;
   // Two's complement: a negative number starts from -1 (all ones) and shifts its octets in.
   for (let i = start; i < end; i++) value = value * 256 + (bytes[i] as number);
