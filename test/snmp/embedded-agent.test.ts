@@ -12,6 +12,8 @@ import { tempDir, type TempDir } from '../harness/temp-dir.js';
 import { waitFor } from '../harness/wait-for.js';
 
 const TIMEOUT = { timeout: 120_000 };
+/** Debian's Python, where python3-pysnmp4 installs pysnmp (a python3 earlier on PATH may lack it). */
+const PYTHON = '/usr/bin/python3';
 const ENGINE_ID = '80001f880501020304050607ff';
 /** tallymanInstanceEntry and tallymanServiceEntry, numerically. */
 const INSTANCE = '.1.3.6.1.4.1.8072.9999.8990.1.11.1';
@@ -43,7 +45,7 @@ describe('the embedded agent against independent clients and receivers', TIMEOUT
   /** One request through pysnmp (test/snmp/pysnmp-probe.py). */
   const pysnmp = async (request: Record<string, unknown>): Promise<Probe> => {
     const script = `${process.cwd()}/test/snmp/pysnmp-probe.py`;
-    const r = await runCli('/usr/bin/python3', [script, JSON.stringify({ target: agent, community: 'public', ...request })]);
+    const r = await runCli(PYTHON, [script, JSON.stringify({ target: agent, community: 'public', ...request })]);
     assert.equal(r.code, 0, `pysnmp: ${r.stderr.toString()}`);
     return JSON.parse(r.stdout.toString()) as Probe;
   };
@@ -52,7 +54,8 @@ describe('the embedded agent against independent clients and receivers', TIMEOUT
   const counters = async () => ((await stevedore.get('/v1/health')).body as { snmp: { counters: Record<string, number> } }).snmp.counters;
 
   before(async () => {
-    requireTool('python3', 'python3-pysnmp4');
+    const python = await runCli(PYTHON, ['-c', 'import pysnmp']).catch(() => null);
+    assert.equal(python?.code, 0, `pysnmp is not installed for ${PYTHON}: run 'npm run setup' as root (Debian package python3-pysnmp4)`);
     dir = tempDir('embedded-agent');
     const trapPort = await freePort();
     trapLog = dir.file('traps.log');
