@@ -22,7 +22,16 @@ export default tseslint.config(
   },
   {
     files: ['src/agentx/**'],
-    rules: restrict(['**/tallyman/*', '**/stevedore/*', '**/bin/*', 'fastify', 'pino', 'commander', 'net-snmp'], 'src/agentx is a standalone RFC 2741 library: common and node built-ins only'),
+    rules: restrict(['**/tallyman/*', '**/stevedore/*', '**/bin/*', 'fastify', 'pino', 'commander'], 'src/agentx is a standalone RFC 2741 library: common and node built-ins only'),
+  },
+  {
+    files: ['src/snmp/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['**/tallyman/*', '**/stevedore/*', '**/bin/*', 'fastify', 'pino', 'commander'], message: 'src/snmp is a standalone SNMP agent library: common, agentx/mib and node built-ins only' },
+        { group: ['**/agentx/*.js', '**/agentx/codec/*', '!**/agentx/codec/varbind.js', '!**/agentx/codec/constants.js'], message: 'src/snmp takes the object tree (agentx/mib) and its value types from agentx, nothing of the AgentX protocol' },
+      ] }],
+    },
   },
   {
     files: ['src/stevedore/collector/**', 'src/stevedore/snmp/**', 'src/stevedore/integrations/**'],
@@ -50,6 +59,6 @@ export default tseslint.config(
   },
   {
     files: ['src/tallyman/**', 'src/bin/tallyman.ts'],
-    rules: restrict(['**/stevedore/*', '**/agentx/*', 'fastify', 'pino', 'commander', 'net-snmp', 'node:http', 'http'], 'tallyman starts on every health check: no heavy imports (bench/tallyman)'),
+    rules: restrict(['**/stevedore/*', '**/agentx/*', 'fastify', 'pino', 'commander', 'node:http', 'http'], 'tallyman starts on every health check: no heavy imports (bench/tallyman)'),
   },
 );

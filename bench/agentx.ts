@@ -4,7 +4,6 @@
 // varbinds per second, and the CPU seconds stevedore used divided by those snmpd used during
 // the same walk (utime+stime from /proc). Target: <= 1.0 for both. Also stevedore's RSS with
 // 10 000 instances (target: <= 150 MB). bench/agentx-library measures the library alone.
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { instanceColumns } from '../src/stevedore/snmp/tallyman-mib.js';
 import { STEVEDORE } from '../test/harness/built.js';
@@ -14,7 +13,8 @@ import { startProcess } from '../test/harness/managed-process.js';
 import { requireTool } from '../test/harness/require-tool.js';
 import { startSnmpd } from '../test/harness/snmpd.js';
 import { tempDir } from '../test/harness/temp-dir.js';
-import { cpuSeconds, residentMiB } from './cpu.js';
+import { measure, stateFile, type Walk } from './bulk-walk.js';
+import { residentMiB } from './cpu.js';
 import { median } from './stats.js';
 
 const INSTANCES = Number(process.env.BENCH_ROWS ?? 10_000);
@@ -24,61 +24,13 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const COLUMNS = Object.keys(instanceColumns).length;
 const TABLE = '.1.3.6.1.4.1.8072.9999.8990.1.11';
 
-/** A state file holding INSTANCES instances, so stevedore starts with them. */
-function stateFile(path: string): void {
-  const now = new Date().toISOString();
-  const services = Array.from({ length: SERVICES }, (_, s) => ({
-    name: `svc${s}`,
-    state: 'ok',
-    stateSince: now,
-    instances: Array.from({ length: INSTANCES / SERVICES }, (_, i) => ({
-      hostname: `c${(s * 100_000 + i).toString(16).padStart(12, '0')}`,
-      address: `172.17.${s}.${i % 250}`,
-      receivedAt: now,
-      reports: 1,
-      failures: 0,
-      consecutiveFailures: 0,
-      state: 'ok',
-      stateSince: now,
-      report: { exitCode: 0, signal: null, timedOut: false, stdout: 'mysqld is alive\n', stderr: '', truncated: false, startedAt: now, durationMs: 7, value: null, version: '0.1.0' },
-    })),
-  }));
-  writeFileSync(path, JSON.stringify({ format: 'stevedore-state', version: 1, savedAt: now, reportsAccepted: INSTANCES, reportsRejected: 0, services }));
-}
-
-interface Walk {
-  varbinds: number;
-  seconds: number;
-  stevedoreCpu: number;
-  snmpdCpu: number;
-}
-
-/** Runs one client tool to the end; varbinds counted from its output by `count`. */
-function measure(command: string, args: string[], env: NodeJS.ProcessEnv, pids: { stevedore: number; snmpd: number }, count: (out: string) => number): Promise<Walk> {
-  return new Promise((resolve, reject) => {
-    const before = { stevedore: cpuSeconds(pids.stevedore), snmpd: cpuSeconds(pids.snmpd) };
-    const t0 = performance.now();
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const seconds = (performance.now() - t0) / 1000;
-      if (code !== 0 || /Timeout|Error|Reason/.test(err)) return reject(new Error(`${command} exited ${code}: ${err}`));
-      resolve({ varbinds: count(Buffer.concat(out).toString()), seconds, stevedoreCpu: cpuSeconds(pids.stevedore) - before.stevedore, snmpdCpu: cpuSeconds(pids.snmpd) - before.snmpd });
-    });
-  });
-}
-
 const dir = tempDir('bench-stevedore-agentx');
 // ttl 1h: the instances stay ok for the whole run, however slow the machine; a wave of 10 000
 // instances going stale (and as many notifications) would be measured with the walks.
 const snmpd = await startSnmpd(dir.path, { config: ['agentXTimeout 5'] });
 const port = await freePort();
 const conf = dir.file('stevedore.conf');
-stateFile(dir.file('state.json'));
+stateFile(dir.file('state.json'), INSTANCES, SERVICES);
 writeFileSync(conf, [...Array.from({ length: SERVICES }, (_, s) => `service svc${s} { ttl 1h; }`), `listen 127.0.0.1:${port};`, `agentx-socket ${snmpd.agentx};`, `state-file ${dir.file('state.json')};`, 'log-level warn;'].join('\n'));
 const stevedore = await startProcess({
   name: 'stevedore',

@@ -68,7 +68,7 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
     return follower;
   };
   const docker = new OptionalPart({ settings: (c: Config) => c.dockerSocket, start: startDocker, stop: (follower) => follower.close() });
-  const embedded = new EmbeddedAgent(registry, time, log);
+  const embedded = new EmbeddedAgent(view, registry, time, log.child({ component: 'snmp' }));
   const collector = buildCollector({
     registry,
     admission: config,
@@ -78,7 +78,7 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
       process: () => ({ pid: process.pid }),
       agentx: () => agentx.current?.health() ?? { status: { state: 'off' } },
       docker: () => ({ ...(docker.current?.health() ?? { state: 'off' }), verifySource: config.verifySource }),
-      snmp: () => ({ listen: config.snmpListen === null ? null : formatHostPort(config.snmpListen) }),
+      snmp: () => embedded.health(config),
     },
     containers: () => {
       const follower = docker.current;
@@ -88,7 +88,7 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
   let servers: Server[] | undefined;
   try {
     servers = await listenAll(collector.app, config.listen, config);
-    if (config.snmpListen !== null) await embedded.start(config.snmpListen, config.snmpCommunity);
+    await embedded.start(config);
     dropPrivileges(config.user, config.group);
     await stateFile?.probe();
   } catch (error) {

@@ -21,6 +21,10 @@ export function restartOnly(before: Config, after: Config): string[] {
     ['syslog', [before.syslog, before.syslogFacility, before.syslogTag], [after.syslog, after.syslogFacility, after.syslogTag]],
     ['snmp-listen', before.snmpListen, after.snmpListen],
     ['snmp-community', before.snmpCommunity, after.snmpCommunity],
+    ['snmp-contact', before.snmpContact, after.snmpContact],
+    ['snmp-location', before.snmpLocation, after.snmpLocation],
+    ['snmp-user', before.snmpUsers, after.snmpUsers],
+    ['snmp-trap-sink', before.snmpTrapSinks, after.snmpTrapSinks],
   ];
   return names.filter(([, a, b]) => !same(a, b)).map(([name]) => name);
 }

@@ -3,8 +3,8 @@ import { ROOT } from './built.js';
 import { requireTool } from './require-tool.js';
 import { runCli, type CliResult } from './run-cli.js';
 
-/** Where TALLYMAN-MIB and the base MIBs it imports (shipped with the npm package net-snmp) live. */
-export const MIB_DIRS = `${ROOT}mib:${ROOT}node_modules/net-snmp/lib/mibs`;
+/** Where TALLYMAN-MIB and the IETF base MIBs it imports (copies in mib/ietf) live. */
+export const MIB_DIRS = `${ROOT}mib:${ROOT}mib/ietf`;
 
 /**
  * Runs a Net-SNMP client tool with TALLYMAN-MIB loaded, as an operator would

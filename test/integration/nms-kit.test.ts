@@ -207,8 +207,8 @@ describe('the NMS kit, against stevedore under an snmpd configured as the README
       copyFileSync(`${ROOT}docs/nms/prometheus/generator.yml`, gen.file('generator.yml'));
       // The generator parses every file in MIBDIRS: a directory with the MIBs the README copies.
       mkdirSync(gen.file('mibs'));
-      const base = `${ROOT}node_modules/net-snmp/lib/mibs`;
-      for (const file of ['SNMPv2-SMI.mib', 'SNMPv2-TC.mib', 'SNMPv2-CONF.mib', 'SNMPv2-MIB.mib']) copyFileSync(`${base}/${file}`, gen.file(`mibs/${file}`));
+      const base = `${ROOT}mib/ietf`;
+      for (const file of ['SNMPv2-SMI.txt', 'SNMPv2-TC.txt', 'SNMPv2-CONF.txt', 'SNMPv2-MIB.txt']) copyFileSync(`${base}/${file}`, gen.file(`mibs/${file}`));
       copyFileSync(`${ROOT}mib/TALLYMAN-MIB.txt`, gen.file('mibs/TALLYMAN-MIB.txt'));
       const generated = await runCli(requireTool('prometheus-snmp-generator', 'prometheus-snmp-exporter'), ['--fail-on-parse-errors', 'generate'], {
         cwd: gen.path,

@@ -1,7 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { freePort } from '../harness/free-port.js';
+import { runWithMib } from '../harness/mib-tools.js';
 import { startProcess, type ManagedProcess } from '../harness/managed-process.js';
 import { nms } from '../harness/nms.js';
 import { requireTool } from '../harness/require-tool.js';
@@ -201,31 +203,107 @@ describe('stevedore started before snmpd, over tcp', TIMEOUT, () => {
   });
 });
 
-describe('the embedded agent', TIMEOUT, () => {
-  test('answers the same walk as snmpd does', async () => {
-    const dir = tempDir('embedded');
-    const snmpd = await createSnmpd(dir.path);
+describe('the embedded agent and snmpd over AgentX answer alike', TIMEOUT, () => {
+  let dir: TempDir;
+  let snmpd: Snmpd;
+  let stevedore: RunningStevedore;
+  let embedded: string;
+  /** A Net-SNMP client tool with TALLYMAN-MIB, any version and security flags. */
+  const tool = (name: string, args: readonly string[]) => runWithMib(name, ['-t', '2', '-r', '1', ...args], dir.file('tools-persist'));
+  /** Uptime and ages move between two walks; everything else must be equal. */
+  const moving = /tallymanUptime|tallymanInstanceAge/;
+  const walk = async (version: readonly string[], agent: string, root = 'TALLYMAN-MIB::tallymanMIB') => {
+    const r = await tool('snmpwalk', [...version, '-Ox', agent, root]);
+    assert.equal(r.code, 0, r.stderr.toString());
+    return lines(r).filter((l) => !moving.test(l));
+  };
+
+  before(async () => {
+    dir = tempDir('embedded');
+    snmpd = await createSnmpd(dir.path, { config: ['createUser ops SHA-256 authpass1 AES privpass1', 'rouser ops priv'] });
     await snmpd.start();
     const port = await freePort();
-    const stevedore = await startStevedore(dir, `service DB { description "données"; } service web; agentx-socket ${snmpd.agentx}; snmp-listen 127.0.0.1:${port}; snmp-community s3cret;`);
-    try {
-      for (const [hostname, exitCode] of [['a', 0], ['b', 1]] as const) await stevedore.post({ service: 'DB', hostname, exitCode, stdout: `ünï ${hostname}`, value: { n: 1 } });
-      const tools = nms(dir);
-      await waitFor('the subagent registered', async () => (await tools.run('snmpget', snmpd.agent, ['TALLYMAN-MIB::tallymanServiceCount.0'])).stdout.toString().includes('Gauge32: 2'));
-      // Uptime and ages move between the two walks; everything else must be equal.
-      const moving = /tallymanUptime|tallymanInstanceAge/;
-      const walk = async (agent: string, community: string) =>
-        lines(await tools.run('snmpwalk', agent, ['TALLYMAN-MIB::tallymanMIB'], ['-Ox'], community)).filter((l) => !moving.test(l) && !l.includes('No more variables'));
-      const viaSnmpd = await walk(snmpd.agent, 'public');
-      const embedded = await walk(`127.0.0.1:${port}`, 's3cret');
-      assert.ok(viaSnmpd.length > 20);
-      assert.deepEqual(embedded, viaSnmpd);
-      const wrong = await tools.run('snmpget', `127.0.0.1:${port}`, ['TALLYMAN-MIB::tallymanServiceCount.0'], ['-t', '0.5', '-r', '0'], 'public');
-      assert.notEqual(wrong.code, 0, 'another community gets no answer');
-    } finally {
-      await stevedore.process.stop();
-      await snmpd.stop();
-      dir.remove();
-    }
+    embedded = `127.0.0.1:${port}`;
+    stevedore = await startStevedore(
+      dir,
+      `service DB { description "données"; } service web; agentx-socket ${snmpd.agentx}; snmp-listen ${embedded}; snmp-community s3cret; snmp-contact "ops <ops@example.org>"; snmp-location "rack 4";
+       snmp-user ops { auth sha256 authpass1; priv aes privpass1; }`,
+    );
+    for (const [hostname, exitCode] of [['a', 0], ['b', 1]] as const) await stevedore.post({ service: 'DB', hostname, exitCode, stdout: `ünï ${hostname}`, value: { n: 1 } });
+    await waitFor('the subagent registered', async () => (await tool('snmpget', ['-v2c', '-c', 'public', snmpd.agent, 'TALLYMAN-MIB::tallymanServiceCount.0'])).stdout.toString().includes('Gauge32: 2'));
+  });
+
+  after(async () => {
+    await stevedore?.process.stop();
+    await snmpd?.stop();
+    dir?.remove();
+  });
+
+  test('SNMPv2c: a walk of tallymanMIB, OID by OID and value by value', async () => {
+    const viaSnmpd = await walk(['-v2c', '-c', 'public'], snmpd.agent);
+    assert.ok(viaSnmpd.length > 20);
+    assert.deepEqual(await walk(['-v2c', '-c', 's3cret'], embedded), viaSnmpd);
+  });
+
+  test('SNMPv1: the same walk, ending without endOfMibView', async () => {
+    const viaSnmpd = await walk(['-v1', '-c', 'public'], snmpd.agent);
+    assert.ok(viaSnmpd.length > 20);
+    assert.deepEqual(await walk(['-v1', '-c', 's3cret'], embedded), viaSnmpd);
+    // Past the last object a v1 walk gets noSuchName, which snmpwalk reports as "End of MIB".
+    const tail = await tool('snmpwalk', ['-v1', '-c', 's3cret', '-On', embedded, '.1.3.6.1.6.3.15.1.1']);
+    assert.equal(tail.code, 0, tail.stderr.toString());
+    assert.doesNotMatch(tail.stdout.toString(), /No more variables|endOfMibView/);
+    assert.deepEqual(lines(tail).slice(6), ['End of MIB']);
+  });
+
+  test('SNMPv3 authPriv: the same walk', async () => {
+    const v3 = ['-v3', '-l', 'authPriv', '-u', 'ops', '-a', 'SHA-256', '-A', 'authpass1', '-x', 'AES', '-X', 'privpass1'];
+    const viaSnmpd = await walk(v3, snmpd.agent);
+    assert.ok(viaSnmpd.length > 20);
+    assert.deepEqual(await walk(v3, embedded), viaSnmpd);
+  });
+
+  test('SNMPv1: a missing instance is noSuchName at its own index, as snmpd answers', async () => {
+    const missing = ['TALLYMAN-MIB::tallymanServiceCount.0', 'TALLYMAN-MIB::tallymanServiceState."nope"'];
+    const viaSnmpd = await tool('snmpget', ['-v1', '-c', 'public', snmpd.agent, ...missing]);
+    const ours = await tool('snmpget', ['-v1', '-c', 's3cret', embedded, ...missing]);
+    assert.match(ours.stderr.toString(), /noSuchName[\s\S]*Failed object: TALLYMAN-MIB::tallymanServiceState\."nope"/);
+    assert.equal(ours.stderr.toString(), viaSnmpd.stderr.toString());
+  });
+
+  test('the system group, as discovery reads it', async () => {
+    const r = await tool('snmpget', ['-v2c', '-c', 's3cret', '-Oqv', embedded, 'SNMPv2-MIB::sysDescr.0', 'SNMPv2-MIB::sysObjectID.0', 'SNMPv2-MIB::sysContact.0', 'SNMPv2-MIB::sysName.0', 'SNMPv2-MIB::sysLocation.0', 'SNMPv2-MIB::sysServices.0']);
+    assert.equal(r.code, 0, r.stderr.toString());
+    const [descr, objectId, contact, name, location, services] = lines(r);
+    assert.match(descr!, /^stevedore \d+\.\d+\.\d+/);
+    assert.equal(objectId, 'TALLYMAN-MIB::tallymanMIB');
+    assert.equal(contact, 'ops <ops@example.org>');
+    assert.equal(name, hostname());
+    assert.equal(location, 'rack 4');
+    assert.equal(services, '72');
+    const up = await tool('snmpget', ['-v2c', '-c', 's3cret', '-Ot', embedded, 'SNMPv2-MIB::sysUpTime.0']);
+    assert.match(up.stdout.toString(), /^SNMPv2-MIB::sysUpTime\.0 = \d+\n$/);
+  });
+
+  test('an undefined column is noSuchObject, a missing row noSuchInstance, as through snmpd', async () => {
+    const names = ['.1.3.6.1.4.1.8072.9999.8990.1.11.1.99.2.68.66.1.97', 'TALLYMAN-MIB::tallymanInstanceState."DB"."zz"'];
+    const viaSnmpd = await tool('snmpget', ['-v2c', '-c', 'public', snmpd.agent, ...names]);
+    const ours = await tool('snmpget', ['-v2c', '-c', 's3cret', embedded, ...names]);
+    assert.match(ours.stdout.toString(), /No Such Object[\s\S]*No Such Instance/);
+    assert.equal(ours.stdout.toString(), viaSnmpd.stdout.toString());
+  });
+
+  test('snmpset is refused (noAccess), and another community gets no answer', async () => {
+    const set = await tool('snmpset', ['-v2c', '-c', 's3cret', embedded, 'TALLYMAN-MIB::tallymanInstanceExitCode."DB"."a"', 'i', '0']);
+    assert.notEqual(set.code, 0);
+    assert.match(set.stderr.toString(), /noAccess/);
+    const wrong = await runWithMib('snmpget', ['-v2c', '-c', 'public', '-t', '0.5', '-r', '0', embedded, 'TALLYMAN-MIB::tallymanServiceCount.0'], dir.file('tools-persist'));
+    assert.notEqual(wrong.code, 0, 'another community gets no answer');
+    const health = (await stevedore.get('/v1/health')).body as { snmp: { listen: string; counters: { requests: number; errors: number; authenticationFailures: number } } };
+    assert.equal(health.snmp.listen, embedded);
+    assert.ok(health.snmp.counters.requests > 20);
+    assert.ok(health.snmp.counters.errors >= 1);
+    assert.ok(health.snmp.counters.authenticationFailures >= 1);
+    assert.doesNotMatch(JSON.stringify(health), /s3cret/);
   });
 });

@@ -44,6 +44,17 @@ export interface RateLimit {
   burst: number;
 }
 
+/** `snmp-user NAME { auth PROTOCOL PASSWORD; priv PROTOCOL PASSWORD; }`: both optional, priv needs auth. */
+export interface SnmpUserConfig {
+  name: string;
+  auth: { protocol: 'sha' | 'sha256' | 'sha512'; password: string } | null;
+  priv: { protocol: 'aes' | 'aes256'; password: string } | null;
+  declaredAt: SourceLocation;
+}
+
+/** A notification receiver: SNMPv2c with a community (null: snmp-community, else public), or SNMPv3 as a user. */
+export type TrapSink = ({ community: string | null } | { user: string }) & { address: HostPort; declaredAt: SourceLocation };
+
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 
 export interface Config {
@@ -56,7 +67,15 @@ export interface Config {
   agentxPingIntervalMs: number;
   /** The embedded SNMP agent's UDP address; null: off. */
   snmpListen: HostPort | null;
-  snmpCommunity: string;
+  /** The embedded agent's SNMPv1/v2c community; null for `snmp-community none` (v3 only). [public] */
+  snmpCommunity: string | null;
+  /** sysContact and sysLocation of the embedded agent (RFC 3418). [empty] */
+  snmpContact: string;
+  snmpLocation: string;
+  /** SNMPv3 users of the embedded agent (snmp-user blocks), in the order declared. */
+  snmpUsers: SnmpUserConfig[];
+  /** Where the embedded agent sends its notifications (snmp-trap-sink, repeatable). */
+  snmpTrapSinks: TrapSink[];
   ttlMs: number;
   expireMs: number;
   /** Bytes kept per output stream of a report. */

@@ -6,7 +6,7 @@
 import type { Argument, Statement } from './ast.js';
 import type { Config, ServiceConfig, SourceLocation } from './config.js';
 import { ConfigError } from './errors.js';
-import { SERVICE_STATEMENTS, STATEMENTS, type Draft, type Problem, type ServiceDraft, type StatementSpec } from './statements.js';
+import { SERVICE_STATEMENTS, SNMP_USER_STATEMENTS, STATEMENTS, type Draft, type Problem, type StatementSpec } from './statements.js';
 import { argumentCount, missingSemicolon, usage } from './statement-shape.js';
 import { closest } from './suggest.js';
 
@@ -14,6 +14,7 @@ export type Interpreted = { ok: true; config: Config } | { ok: false; errors: Co
 
 const MAIN = new Map(STATEMENTS.map((s) => [s.name, s]));
 const IN_SERVICE = new Map(SERVICE_STATEMENTS.map((s) => [s.name, s]));
+const IN_SNMP_USER = new Map(SNMP_USER_STATEMENTS.map((s) => [s.name, s]));
 const DEFAULT_PLACE: SourceLocation = { file: '(default)', line: 0, col: 0 };
 
 interface Scope<Target> {
@@ -24,13 +25,20 @@ interface Scope<Target> {
 
 const MAIN_SCOPE: Scope<Draft> = {
   table: MAIN,
-  misplaced: (name) => (IN_SERVICE.has(name) ? `'${name}' belongs in a service block: service NAME { ${name} ...; }` : null),
+  misplaced: (name) =>
+    IN_SERVICE.has(name) ? `'${name}' belongs in a service block: service NAME { ${name} ...; }`
+    : IN_SNMP_USER.has(name) ? `'${name}' belongs in an snmp-user block: snmp-user NAME { ${name} ...; }`
+    : null,
 };
 
-const SERVICE_SCOPE: Scope<ServiceDraft> = {
-  table: IN_SERVICE,
-  misplaced: (name) => (MAIN.has(name) ? `'${name}' is not allowed in a service block (only ${[...IN_SERVICE.keys()].join(', ')})` : null),
-};
+/** The scope inside a block of `keyword`: its own statements; the main ones are misplaced there. */
+function blockScope<Target>(keyword: string, statements: readonly StatementSpec<Target>[]): Scope<Target> {
+  const table = new Map(statements.map((s) => [s.name, s]));
+  return {
+    table,
+    misplaced: (name) => (MAIN.has(name) ? `'${name}' is not allowed in a ${keyword} block (only ${[...table.keys()].join(', ')})` : null),
+  };
+}
 
 class Interpreter {
   readonly problems: Problem[] = [];
@@ -61,14 +69,14 @@ class Interpreter {
         continue;
       }
       this.problems.push(...spec.apply(target, statement.args, statement));
-      if (spec.block) this.block(statement, spec.block.statements, spec.block.target(target));
+      spec.block?.enter(target, (table, inner) => this.block(statement, table, inner));
     }
     return given;
   }
 
-  private block(statement: Statement, table: readonly StatementSpec<ServiceDraft>[], service: ServiceDraft): void {
-    const given = this.statements(statement.block?.statements ?? [], SERVICE_SCOPE, service);
-    this.defaults(table, given, service);
+  private block<Target>(statement: Statement, table: readonly StatementSpec<Target>[], target: Target): void {
+    const given = this.statements(statement.block?.statements ?? [], blockScope(statement.keyword.value, table), target);
+    this.defaults(table, given, target);
   }
 
   private unknown<Target>(statement: Statement, scope: Scope<Target>): void {
@@ -99,7 +107,7 @@ function blankDraft(): Draft {
   return {
     // Placeholders: every field without a null default is set from the table's defaults.
     settings: {
-      listen: [], agentxSocket: null, agentxPingIntervalMs: 0, snmpListen: null, snmpCommunity: '', ttlMs: 0, expireMs: 0,
+      listen: [], agentxSocket: null, agentxPingIntervalMs: 0, snmpListen: null, snmpCommunity: null, snmpContact: '', snmpLocation: '', snmpUsers: [], snmpTrapSinks: [], ttlMs: 0, expireMs: 0,
       maxOutputBytes: 0, maxInstances: 0, allow: [], deny: [], token: null, rateLimit: null, maxConnections: 0, stateFile: null, pidfile: null, user: null,
       group: null, logLevel: 'info', syslog: false, syslogFacility: '', syslogTag: '', dockerSocket: null, verifySource: false,
     },
@@ -112,6 +120,20 @@ function blankDraft(): Draft {
 
 function toError(problem: Problem): ConfigError {
   return new ConfigError(problem.code, problem.message, problem.at);
+}
+
+/** What the snmp-user blocks and snmp-trap-sink statements mean together. */
+function snmpUserProblems(settings: Draft['settings']): Problem[] {
+  const problems: Problem[] = [];
+  for (const user of settings.snmpUsers) {
+    if (user.priv && !user.auth) problems.push({ code: 'CONFIG_CONFLICT', message: `snmp-user '${user.name}': priv needs auth (the USM encrypts only authenticated messages)`, at: user.declaredAt });
+  }
+  for (const sink of settings.snmpTrapSinks) {
+    if ('user' in sink && !settings.snmpUsers.some((u) => u.name === sink.user)) {
+      problems.push({ code: 'CONFIG_CONFLICT', message: `snmp-trap-sink names snmp-user '${sink.user}', which is not defined`, at: sink.declaredAt });
+    }
+  }
+  return problems;
 }
 
 /** `mainFile` names whole-file errors; `files` is every file read, for Config.files. */
@@ -131,6 +153,7 @@ export function interpret(statements: readonly Statement[], mainFile: string, fi
   if (draft.verifySource?.value && settings.dockerSocket === null) {
     errors.push(new ConfigError('CONFIG_CONFLICT', "verify-source yes needs docker-socket: stevedore checks a report's source address against the container it names", draft.verifySource.at));
   }
+  errors.push(...snmpUserProblems(settings).map(toError));
   if (errors.length > 0) return { ok: false, errors };
   const services = draft.services.map(
     (s): ServiceConfig => ({

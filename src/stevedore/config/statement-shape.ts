@@ -4,9 +4,9 @@
  */
 import type { Argument, Statement } from './ast.js';
 import { quoteTokens } from './parse.js';
-import { SERVICE_STATEMENTS, STATEMENTS, type Problem, type StatementSpec } from './statements.js';
+import { SERVICE_STATEMENTS, SNMP_USER_STATEMENTS, STATEMENTS, type Problem, type StatementSpec } from './statements.js';
 
-const EVERY_NAME = new Set([...STATEMENTS, ...SERVICE_STATEMENTS].map((s) => s.name));
+const EVERY_NAME = new Set([...STATEMENTS, ...SERVICE_STATEMENTS, ...SNMP_USER_STATEMENTS].map((s) => s.name));
 
 export function usage(spec: StatementSpec<unknown>): string {
   return `${spec.name} ${spec.synopsis};`;

@@ -6,7 +6,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import type { Argument, Statement } from './ast.js';
-import type { Config, LogLevel, SourceLocation } from './config.js';
+import type { Config, LogLevel, SnmpUserConfig, SourceLocation } from './config.js';
 import type { ConfigErrorCode } from './errors.js';
 import { parseAgentxAddress, parseHostPort } from './values/address.js';
 import { parseBoolean } from './values/boolean.js';
@@ -14,7 +14,7 @@ import { parseChoice } from './values/choice.js';
 import { parseCidr } from './values/cidr.js';
 import { parseCount } from './values/count.js';
 import { parseDuration } from './values/duration.js';
-import { parseAccount, parseCommunity, parseDescription, parseServiceName, parseSyslogTag, parseToken } from './values/names.js';
+import { parseAccount, parseCommunity, parseDescription, parseDisplayString, parseServiceName, parseSyslogTag, parseToken } from './values/names.js';
 import { parseSize } from './values/size.js';
 import { valid, type Value } from './values/value.js';
 
@@ -62,7 +62,13 @@ export interface StatementSpec<Target> {
   /** Validates the arguments (their number already checked) and stores their values. */
   apply(target: Target, args: readonly Argument[], statement: Statement): Problem[];
   /** For a statement that takes a block: what the block may hold, and what it sets. */
-  readonly block?: { statements: readonly StatementSpec<ServiceDraft>[]; target(parent: Target): ServiceDraft };
+  readonly block?: Block<Target>;
+}
+
+/** A block's statements, and the object they set, handed to `visit` with types that match. */
+export interface Block<Target> {
+  readonly statements: readonly StatementSpec<never>[];
+  enter(parent: Target, visit: <B>(statements: readonly StatementSpec<B>[], target: B) => void): void;
 }
 
 type Check<T> = (arg: Argument) => Value<T>;
@@ -177,7 +183,82 @@ const service: StatementSpec<Draft> = {
     draft.servicesByName.set(arg.value, drafted);
     return [];
   },
-  block: { statements: SERVICE_STATEMENTS, target: (draft) => draft.services[draft.services.length - 1] as ServiceDraft },
+  block: { statements: SERVICE_STATEMENTS, enter: (draft, visit) => visit(SERVICE_STATEMENTS, draft.services[draft.services.length - 1] as ServiceDraft) },
+};
+
+/** Net-SNMP refuses a USM passphrase of fewer than 8 characters (as RFC 3414 section 11.2 advises). */
+const USM_PASSWORD_MIN = 8;
+
+/** `auth PROTOCOL PASSWORD;` and `priv PROTOCOL PASSWORD;` of an snmp-user block. */
+function secret<K extends 'auth' | 'priv'>(name: K, protocols: readonly NonNullable<SnmpUserConfig[K]>['protocol'][], help: string): StatementSpec<SnmpUserConfig> {
+  return {
+    name, synopsis: 'PROTOCOL PASSWORD', help: `${help}: ${protocols.join('|')}`, default: { shown: 'none' }, repeatable: false, arity: { min: 2, max: 2 },
+    apply(user, args) {
+      const [protocolArg, passwordArg] = args as [Argument, Argument];
+      const protocol = parseChoice(protocolArg.value, protocols, `${name} protocol`);
+      if (!protocol.ok) return [problemAt(protocol, protocolArg.loc)];
+      // The password is a secret: the message does not repeat it.
+      if ([...passwordArg.value].length < USM_PASSWORD_MIN) {
+        return [{ code: 'CONFIG_BAD_TEXT', message: `snmp-user '${user.name}': the ${name} password is too short (at least ${USM_PASSWORD_MIN} characters)`, at: passwordArg.loc }];
+      }
+      (user as { [k in K]: unknown })[name] = { protocol: protocol.value, password: passwordArg.value };
+      return [];
+    },
+  };
+}
+
+export const SNMP_USER_STATEMENTS: readonly StatementSpec<SnmpUserConfig>[] = [
+  secret('auth', ['sha', 'sha256', 'sha512'], 'authentication'),
+  secret('priv', ['aes', 'aes256'], 'privacy (needs auth)'),
+];
+
+const USER_NAME = /^[\x21-\x7e]{1,32}$/;
+
+const snmpUser: StatementSpec<Draft> = {
+  name: 'snmp-user',
+  synopsis: 'NAME',
+  help: 'an SNMPv3 user of the embedded agent (repeatable)',
+  default: { shown: 'none' },
+  repeatable: true,
+  arity: { min: 1, max: 1 },
+  apply(draft, args, statement) {
+    const arg = args[0] as Argument;
+    // Drafted even when wrong, so that its block is checked in the same run.
+    const earlier = draft.settings.snmpUsers.find((u) => u.name === arg.value);
+    draft.settings.snmpUsers.push({ name: arg.value, auth: null, priv: null, declaredAt: statement.loc });
+    if (!USER_NAME.test(arg.value)) return [{ code: 'CONFIG_BAD_NAME', message: `bad snmp-user name '${arg.value}' (1 to 32 visible ASCII characters)`, at: arg.loc }];
+    if (earlier) return [{ code: 'CONFIG_DUPLICATE', message: `snmp-user '${arg.value}' already defined at ${earlier.declaredAt.file}:${earlier.declaredAt.line}`, at: arg.loc }];
+    return [];
+  },
+  block: { statements: SNMP_USER_STATEMENTS, enter: (draft, visit) => visit(SNMP_USER_STATEMENTS, draft.settings.snmpUsers[draft.settings.snmpUsers.length - 1] as SnmpUserConfig) },
+};
+
+/** `snmp-trap-sink HOST[:PORT] [COMMUNITY];` or `snmp-trap-sink HOST[:PORT] user NAME;` */
+const snmpTrapSink: StatementSpec<Draft> = {
+  name: 'snmp-trap-sink',
+  synopsis: 'HOST[:PORT] ...',
+  help: 'notifications to HOST: [COMMUNITY] (v2c) or user NAME (v3); repeatable',
+  default: { shown: 'none' },
+  repeatable: true,
+  arity: { min: 1, max: 3 },
+  apply(draft, args, statement) {
+    const [where, second, third] = args as [Argument, Argument | undefined, Argument | undefined];
+    const address = parseHostPort(where.value, 162, 'HOST or HOST:PORT, as 192.0.2.1:162 or [::1]:162');
+    if (!address.ok) return [problemAt(address, where.loc)];
+    if (third !== undefined) {
+      if (second?.value !== 'user') return [{ code: 'CONFIG_ARGUMENT_COUNT', message: `'snmp-trap-sink' takes HOST[:PORT] COMMUNITY or HOST[:PORT] user NAME`, at: (second ?? where).loc }];
+      draft.settings.snmpTrapSinks.push({ address: address.value, user: third.value, declaredAt: statement.loc });
+      return [];
+    }
+    if (second === undefined) {
+      draft.settings.snmpTrapSinks.push({ address: address.value, community: null, declaredAt: statement.loc });
+      return [];
+    }
+    const community = parseCommunity(second.value);
+    if (!community.ok || community.value === null) return [{ code: 'CONFIG_BAD_NAME', message: `bad snmp-trap-sink community '${second.value}' (1 to 64 visible ASCII characters)`, at: second.loc }];
+    draft.settings.snmpTrapSinks.push({ address: address.value, community: community.value, declaredAt: statement.loc });
+    return [];
+  },
 };
 
 /** `rate-limit N [BURST];` (BURST: 4 N when absent) or `rate-limit off;`. */
@@ -235,11 +316,23 @@ export const STATEMENTS: readonly StatementSpec<Draft>[] = [
     check: (arg) => parseHostPort(arg.value, null, 'ADDRESS:PORT, as 127.0.0.1:161 or [::1]:161'),
     store: (draft, value) => void (draft.settings.snmpListen = value),
   }),
-  one<Draft, string>({
-    name: 'snmp-community', synopsis: 'NAME', help: 'community of the embedded agent', default: { args: ['public'] },
+  one<Draft, string | null>({
+    name: 'snmp-community', synopsis: 'NAME | none', help: 'SNMPv1/v2c community of the embedded agent; none: v3 only', default: { args: ['public'] },
     check: (arg) => parseCommunity(arg.value),
     store: (draft, value) => void (draft.settings.snmpCommunity = value),
   }),
+  one<Draft, string>({
+    name: 'snmp-contact', synopsis: 'STRING', help: 'sysContact of the embedded agent', default: { args: [''] },
+    check: (arg) => parseDisplayString('snmp-contact', arg.value),
+    store: (draft, value) => void (draft.settings.snmpContact = value),
+  }),
+  one<Draft, string>({
+    name: 'snmp-location', synopsis: 'STRING', help: 'sysLocation of the embedded agent', default: { args: [''] },
+    check: (arg) => parseDisplayString('snmp-location', arg.value),
+    store: (draft, value) => void (draft.settings.snmpLocation = value),
+  }),
+  snmpUser,
+  snmpTrapSink,
   one<Draft, number>({
     name: 'ttl', synopsis: 'DURATION', help: 'no report for this long: an instance turns stale', default: { args: ['90s'] },
     check: duration,

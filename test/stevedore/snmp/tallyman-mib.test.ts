@@ -15,7 +15,7 @@ describe('mib/TALLYMAN-MIB.txt', { timeout: 30_000 }, () => {
   after(() => dir.remove());
 
   test('smilint -l 9 finds nothing in it but the implicit-node note of its enterprise arc', async () => {
-    const r = await runCli(requireTool('smilint', 'smitools'), ['-l', '9', MIB], { env: { PATH: process.env.PATH ?? '', SMIPATH: `${ROOT}node_modules/net-snmp/lib/mibs` } });
+    const r = await runCli(requireTool('smilint', 'smitools'), ['-l', '9', MIB], { env: { PATH: process.env.PATH ?? '', SMIPATH: `${ROOT}mib/ietf` } });
     const ours = r.stderr.toString().split('\n').filter((line) => line.includes('TALLYMAN-MIB.txt'));
     // tallymanInstanceConsecutiveFailures is 35 characters: RFC 2578 section 3.1 says descriptors
     // SHOULD NOT exceed 32, but the name is the one operators were promised.

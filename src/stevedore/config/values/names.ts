@@ -16,8 +16,10 @@ export function parseAccount(text: string, what: 'user' | 'group'): Value<string
 
 const COMMUNITY = /^[\x21-\x7e]{1,64}$/;
 
-export function parseCommunity(text: string): Value<string> {
-  return COMMUNITY.test(text) ? valid(text) : invalid('CONFIG_BAD_NAME', `bad snmp-community '${text}' (1 to 64 visible ASCII characters)`);
+/** A community, or none (null): the embedded agent then answers SNMPv3 alone. */
+export function parseCommunity(text: string): Value<string | null> {
+  if (text === 'none') return valid(null);
+  return COMMUNITY.test(text) ? valid(text) : invalid('CONFIG_BAD_NAME', `bad snmp-community '${text}' (1 to 64 visible ASCII characters, or none)`);
 }
 
 /** RFC 3164 section 4.1.3: the TAG is at most 32 alphanumeric characters. */
@@ -37,7 +39,12 @@ export function parseToken(text: string): Value<string> {
 const DESCRIPTION_MAX = 255;
 
 export function parseDescription(text: string): Value<string> {
+  return parseDisplayString('description', text);
+}
+
+/** A DisplayString (RFC 2579): at most 255 octets, as the description and sysContact/sysLocation are. */
+export function parseDisplayString(what: string, text: string): Value<string> {
   const bytes = Buffer.byteLength(text);
-  if (bytes > DESCRIPTION_MAX) return invalid('CONFIG_BAD_TEXT', `description too long: ${bytes} bytes (at most ${DESCRIPTION_MAX})`);
+  if (bytes > DESCRIPTION_MAX) return invalid('CONFIG_BAD_TEXT', `${what} too long: ${bytes} bytes (at most ${DESCRIPTION_MAX})`);
   return valid(text);
 }
