@@ -241,9 +241,11 @@ describe('the NMS kit, against stevedore under an snmpd configured as the README
   test('snmptt.conf: each notification formatted with service, instance, old and new state', async () => {
     const snmptt = (): string[] => (existsSync(dir.file('snmptt.log')) ? readFileSync(dir.file('snmptt.log'), 'utf8').split('\n') : []);
     const line = (text: string) => waitFor(`snmptt to log '${text}'`, () => snmptt().find((l) => l.includes(text)) ?? false, 20_000, 100);
-    // Logged while the earlier tests ran: w2 appeared failing, web went from ok to degraded.
-    assert.match(await line('tallyman: instance w2 of service web: none -> failing (exit 2): connexion refused'), /\.1\.3\.6\.1\.4\.1\.8072\.9999\.8990\.0\.2 Warning /);
-    await line('tallyman: service web: ok -> degraded');
+    // Logged while the earlier tests ran: w2 appeared failing, web went from ok to degraded, w1
+    // failed and came back; each with the severity of its new state.
+    assert.match(await line('tallyman: instance w2 of service web: none -> failing (exit 2): connexion refused'), /\.1\.3\.6\.1\.4\.1\.8072\.9999\.8990\.0\.2 Critical /);
+    assert.match(await line('tallyman: service web: ok -> degraded'), / Warning "Status Events" /);
+    assert.match(await line('tallyman: instance w1 of service web: failing -> ok (exit 0)'), / Normal "Status Events" /);
     // A reload without web removes its instances.
     stevedore.rewrite(`service DB; agentx-socket ${dir.file('agentx.sock')}; agentx-ping-interval 1s;`);
     stevedore.process.child.kill('SIGHUP');

@@ -84,6 +84,26 @@ describe('stevedore under a real snmpd, over the AgentX unix socket', TIMEOUT, (
     ]);
   });
 
+  test('the second revision: summary, counts, first output line, state since', async () => {
+    const r = await tools.run('snmpget', snmpd.agent, [
+      'TALLYMAN-MIB::tallymanSummaryState.0',
+      'TALLYMAN-MIB::tallymanInstancesFailing.0',
+      'TALLYMAN-MIB::tallymanInstanceOutput1Line."DB"."c2"',
+      'TALLYMAN-MIB::tallymanInstanceTimedOut."DB"."c2"',
+      'TALLYMAN-MIB::tallymanServiceLastReport."web"',
+    ]);
+    assert.equal(r.code, 0, r.stderr.toString());
+    assert.deepEqual(lines(r), [
+      'TALLYMAN-MIB::tallymanSummaryState.0 = INTEGER: unknown(5)',
+      'TALLYMAN-MIB::tallymanInstancesFailing.0 = Gauge32: 1',
+      'TALLYMAN-MIB::tallymanInstanceOutput1Line."DB"."c2" = STRING: connexion refusée',
+      'TALLYMAN-MIB::tallymanInstanceTimedOut."DB"."c2" = INTEGER: false(2)',
+      'TALLYMAN-MIB::tallymanServiceLastReport."web" = STRING: 1970-1-1,0:0:0.0,+0:0',
+    ]);
+    const since = await tools.run('snmpget', snmpd.agent, ['TALLYMAN-MIB::tallymanInstanceStateSince."DB"."c2"']);
+    assert.match(lines(since)[0]!, /= STRING: 20\d\d-\d+-\d+,\d+:\d+:\d+\.\d,\+0:0$/);
+  });
+
   test('snmpgetnext from a column to its first row', async () => {
     const r = await tools.run('snmpgetnext', snmpd.agent, ['TALLYMAN-MIB::tallymanInstanceState']);
     assert.deepEqual(lines(r), ['TALLYMAN-MIB::tallymanInstanceState."DB"."c1" = INTEGER: ok(1)']);
