@@ -2,16 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RateLimiter } from '../../../src/stevedore/collector/rate-limiter.js';
 import { FakeTime } from '../../harness/fake-time.js';
-
-/** A seeded PRNG (mulberry32), so that the containers' moments are the same at every run. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../harness/prng.js';
 
 describe('rate-limit turns: one Docker host NATing 1 000 containers, reporting every 10 s, against 50/s', () => {
   // Each container reports at its own fixed moment of the period, as Docker's health checks do.
