@@ -52,9 +52,7 @@ export class Admission {
 
   /** null when it is the turn of the instance the report names, among those behind its source. */
   turn(address: string, service: string, hostname: string): Refusal | null {
-    if (this.limiter === null) return null;
-    const instance = `${service} ${hostname}`;
-    if (this.limiter.turn(address, instance)) return null;
-    return refusals.rateLimited(address, this.limiter.retryAfterSeconds(address, instance));
+    if (this.limiter === null || this.limiter.turn(address, service, hostname)) return null;
+    return refusals.rateLimited(address, this.limiter.retryAfterSeconds(address, service, hostname));
   }
 }

@@ -52,20 +52,19 @@ export class RateLimiter {
   }
 
   /**
-   * Whether the report, its token taken, is its instance's turn; if not, the token goes back.
-   * `instance` names the instance within its source.
+   * Whether the report, its token taken, is the turn of its instance (`service`, `hostname`);
+   * if not, the token goes back.
    */
-  turn(source: string, instance: string): boolean {
+  turn(source: string, service: string, hostname: string): boolean {
     const bucket = this.buckets.get(source);
     if (bucket === undefined) return true;
-    const now = this.time.monotonic();
     const contended = bucket.tokens < this.limit.burst / 2;
-    if (bucket.turns === null) {
-      if (!contended) return true;
-      bucket.turns = new Map();
-      bucket.prunedAt = now;
-    }
+    // The common case, a source well within its rate: nothing to remember.
+    if (bucket.turns === null && !contended) return true;
+    const now = this.time.monotonic();
+    bucket.turns ??= new Map();
     this.prune(bucket, now);
+    const instance = `${service} ${hostname}`;
     const turn = bucket.turns.get(instance);
     if (turn !== undefined && contended && now - turn.admittedAt < this.shareMs(bucket)) {
       turn.seenAt = now;
@@ -77,11 +76,11 @@ export class RateLimiter {
     return true;
   }
 
-  /** Seconds until `source` may report again, for Retry-After; at least 1. */
-  retryAfterSeconds(source: string, instance?: string): number {
+  /** Seconds until `source` (or this instance of it) may report again, for Retry-After; at least 1. */
+  retryAfterSeconds(source: string, service?: string, hostname?: string): number {
     const bucket = this.buckets.get(source);
     if (bucket === undefined) return 1;
-    const turn = instance === undefined ? undefined : bucket.turns?.get(instance);
+    const turn = service === undefined ? undefined : bucket.turns?.get(`${service} ${hostname}`);
     const waitMs = turn === undefined
       ? ((1 - bucket.tokens) / this.limit.perSecond) * 1000
       : this.shareMs(bucket) - (this.time.monotonic() - turn.admittedAt);

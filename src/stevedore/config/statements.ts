@@ -265,7 +265,7 @@ const snmpTrapSink: StatementSpec<Draft> = {
 const rateLimit: StatementSpec<Draft> = {
   name: 'rate-limit',
   synopsis: 'N [BURST] | off',
-  help: 'reports per second per source address, and how many at once',
+  help: 'reports/s per source address, and at once (BURST: 4 N); off: no limit',
   default: { args: ['50', '200'] },
   repeatable: false,
   arity: { min: 1, max: 2 },

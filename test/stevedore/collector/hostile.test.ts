@@ -2,16 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { OPEN_ADMISSION, startCollector, type RunningCollector } from '../../harness/collector.js';
-
-/** A seeded PRNG (mulberry32), so a failing case can be replayed. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../harness/prng.js';
 
 function rawRequest(url: string, head: string, body: Buffer): Promise<number> {
   const { hostname, port } = new URL(url);
