@@ -30,7 +30,7 @@ export class Listener {
     );
   }
 
-  /** The containers being monitored, by full id. */
+  /** The containers being monitored, by full id (for a caller that shows them, as stevedore's health would). */
   get monitored(): ReadonlyMap<string, Monitor> {
     return this.monitors;
   }

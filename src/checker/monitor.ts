@@ -51,7 +51,7 @@ export class Monitor {
   private reportedProblem: string | null = null;
   private etcdChain: Promise<void> = Promise.resolve();
   private finish!: (end: MonitorEnd) => void;
-  /** Resolves once the monitor has ended and its key is deleted (or has surely expired). */
+  /** Resolves once the monitor has ended and its key is deleted (on shutdown: once deletion was tried). */
   readonly done: Promise<MonitorEnd>;
 
   constructor(
@@ -66,15 +66,6 @@ export class Monitor {
 
   get status(): MonitorStatus {
     return this.state;
-  }
-
-  get containerId(): string {
-    return this.id;
-  }
-
-  /** The etcd key while one is held or being held. */
-  get etcdKey(): string | null {
-    return this.key?.key ?? null;
   }
 
   start(): void {
