@@ -30,7 +30,7 @@ export class Listener {
     );
   }
 
-  /** The containers being monitored, by full id. */
+  /** The containers being monitored, by full id (for a caller that shows them, as stevedore's health would). */
   get monitored(): ReadonlyMap<string, Monitor> {
     return this.monitors;
   }
@@ -55,7 +55,7 @@ export class Listener {
     const id = event.Actor?.ID ?? event.id;
     // checker's own check containers carry a label, which Docker repeats in the event.
     if (id === undefined || this.stopping || event.Actor?.Attributes?.[CHECK_OF_LABEL] !== undefined) return;
-    const monitor = this.monitors.get(id);
+    const monitor = this.live(id);
     switch (event.Action) {
       case 'start':
         this.ignored.delete(id);
@@ -72,6 +72,15 @@ export class Listener {
     }
   }
 
+  /**
+   * The container's monitor unless it has ended: an ended one may still be deleting its key
+   * (etcd away) while the container starts again, and then a new monitor takes over.
+   */
+  private live(id: string): Monitor | undefined {
+    const monitor = this.monitors.get(id);
+    return monitor?.status === 'ended' ? undefined : monitor;
+  }
+
   private async reconcile(): Promise<void> {
     let running: Set<string>;
     try {
@@ -81,12 +90,12 @@ export class Listener {
       return;
     }
     for (const [id, monitor] of this.monitors) if (!running.has(id)) monitor.containerStopped();
-    for (const id of running) if (!this.monitors.has(id)) await this.consider(id);
+    for (const id of running) if (this.live(id) === undefined) await this.consider(id);
   }
 
   /** Starts a monitor for the container if it runs and declares HEALTHCHECK. */
   private async consider(id: string): Promise<void> {
-    if (this.monitors.has(id) || this.ignored.has(id) || this.stopping) return;
+    if (this.live(id) !== undefined || this.ignored.has(id) || this.stopping) return;
     this.ignored.add(id);
     let target;
     try {
@@ -96,7 +105,7 @@ export class Listener {
       this.deps.log.warn(`cannot inspect container ${shortId(id)}: ${(error as Error).message}`);
       return;
     }
-    if (target === null || target.isCheck || !target.running || this.stopping || this.monitors.has(id)) return;
+    if (target === null || target.isCheck || !target.running || this.stopping || this.live(id) !== undefined) return;
     if (readHealthcheckEnv(target.env).command === null) {
       this.deps.log.debug(`${containerLabel(target)}: no HEALTHCHECK in its environment: ignored`);
       return;

@@ -49,9 +49,11 @@ export class Monitor {
   private epoch = 0;
   private periodSeconds = DEFAULT_PERIOD_SECONDS;
   private reportedProblem: string | null = null;
+  /** Set by shutdown(): deletions are tried once more, not until etcd takes them. */
+  private shuttingDown = false;
   private etcdChain: Promise<void> = Promise.resolve();
   private finish!: (end: MonitorEnd) => void;
-  /** Resolves once the monitor has ended and its key is deleted (or has surely expired). */
+  /** Resolves once the monitor has ended and its key is deleted (on shutdown: once deletion was tried). */
   readonly done: Promise<MonitorEnd>;
 
   constructor(
@@ -66,15 +68,6 @@ export class Monitor {
 
   get status(): MonitorStatus {
     return this.state;
-  }
-
-  get containerId(): string {
-    return this.id;
-  }
-
-  /** The etcd key while one is held or being held. */
-  get etcdKey(): string | null {
-    return this.key?.key ?? null;
   }
 
   start(): void {
@@ -106,6 +99,8 @@ export class Monitor {
 
   /** A clean stop (SIGTERM): the key goes at once and the monitor ends. */
   shutdown(): Promise<MonitorEnd> {
+    // A deletion still being retried (etcd away) gives up at its next try.
+    this.shuttingDown = true;
     if (this.state !== 'ended') this.end('shutdown');
     return this.done;
   }
@@ -115,7 +110,7 @@ export class Monitor {
     this.cancelTimer();
     this.deps.log.info(`${this.label}: monitor ends (${why === 'shutdown' ? 'shutting down' : why === 'no-healthcheck' ? 'no HEALTHCHECK' : `container ${why}`})`);
     this.state = 'ended';
-    this.deleteKey(why === 'shutdown');
+    this.deleteKey();
     void this.etcdChain.then(() => this.finish(why));
   }
 
@@ -223,7 +218,7 @@ export class Monitor {
    * it, since an etcd restart revives leases and a key left would be a ghost; on shutdown, tries
    * once, so that a clean stop never hangs (the key then expires by its TTL).
    */
-  private deleteKey(once = false): void {
+  private deleteKey(): void {
     const leased = this.key;
     if (leased === null) return;
     const retryMs = this.deps.etcdRetryMs ?? DEFAULT_ETCD_RETRY_MS;
@@ -232,7 +227,7 @@ export class Monitor {
         try {
           return await leased.release();
         } catch (error) {
-          if (!(error instanceof EtcdError) || error.code !== 'ETCD_UNREACHABLE' || once) throw error;
+          if (!(error instanceof EtcdError) || error.code !== 'ETCD_UNREACHABLE' || this.shuttingDown) throw error;
           await new Promise<void>((resolve) => this.deps.time.setTimeout(resolve, retryMs));
         }
       }

@@ -72,12 +72,6 @@ export class EtcdClient {
     return Math.max(0, Number(answer.TTL ?? 0));
   }
 
-  /** The lease's remaining and granted TTL in seconds; remaining -1 when it is gone. */
-  async timeToLive(lease: LeaseId): Promise<{ ttl: number; grantedTtl: number }> {
-    const answer = await this.gateway.post<{ TTL?: string; grantedTTL?: string }>('lease/timetolive', { ID: lease });
-    return { ttl: Number(answer.TTL ?? -1), grantedTtl: Number(answer.grantedTTL ?? 0) };
-  }
-
   /** Revokes the lease, deleting its keys; a lease etcd no longer has is no error. */
   async revoke(lease: LeaseId): Promise<void> {
     try {

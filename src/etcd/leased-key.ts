@@ -25,11 +25,6 @@ export class LeasedKey {
     readonly ttlSeconds: number,
   ) {}
 
-  /** The lease the key is held under, if any. */
-  get leaseId(): LeaseId | null {
-    return this.lease;
-  }
-
   /** Makes the key hold value under a live lease; throws an EtcdError when etcd cannot be reached. */
   async hold(value: string): Promise<void> {
     let retired: LeaseId | null = null;

@@ -139,4 +139,20 @@ describe('monitor, on fake Docker, etcd and time', () => {
     assert.deepEqual(etcd.calls, ['grant 11', `put ${KEY} ${VALUE} L1`, 'revoke L1']);
     assert.equal(await monitor.done, 'stopped');
   });
+
+  it('shutdown while etcd is away tries the deletion once more and ends, instead of waiting for etcd', async () => {
+    const { time, etcd, monitor } = setUp();
+    monitor.start();
+    await settle();
+    etcd.reachable = false;
+    monitor.containerRemoved();
+    time.advance(3_000);
+    await settle();
+    let ended = false;
+    void monitor.shutdown().then(() => (ended = true));
+    time.advance(1_000);
+    await settle();
+    assert.equal(ended, true);
+    assert.equal(etcd.calls.includes('revoke L1'), false);
+  });
 });
