@@ -4,8 +4,8 @@ import { truncateUtf8 } from '../../common/utf8.js';
 import type { ServiceConfig } from '../config/config.js';
 import { Conflict, sameSource, type SourceResult } from './conflicts.js';
 import type { RegistryEvent, RegistryListener, RemovalCause } from './events.js';
-import type { AcceptOutcome, RegistryControl, RegistryEvents, RegistryReader, RegistrySettings, RegistrySnapshots, RegistryWriter, ResultOrigin, ResultSource } from './ports.js';
-import type { ContainerRef, InstanceView, KeptReport, RegistryImage, RegistryStats, SavedInstance, ServiceView } from './records.js';
+import type { AcceptOutcome, RegistryControl, RegistryEvents, RegistryReader, RegistrySettings, RegistrySnapshots, RegistryWriter, ResultSource } from './ports.js';
+import type { ContainerRef, InstanceView, KeptReport, RegistryImage, RegistryStats, ResultOrigin, SavedInstance, ServiceView } from './records.js';
 import { serviceState, verdict, type InstanceState, type ServiceState, type StateCounts } from './states.js';
 
 interface InstanceRecord extends InstanceView {
