@@ -1,6 +1,8 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import { reportProperties } from '../../common/report-schema.js';
+import { RESULT_ORIGINS } from '../registry/records.js';
+import { INSTANCE_STATES, SERVICE_STATES } from '../registry/states.js';
 
 /**
  * The state file's contract, as JSON Schemas built from the report's own (common/
@@ -32,7 +34,7 @@ export const serviceEntrySchema = {
   required: ['name', 'state', 'stateSince', 'instances'],
   properties: {
     name: service,
-    state: { enum: ['unknown', 'ok', 'degraded', 'failing', 'stale'] },
+    state: { enum: SERVICE_STATES },
     stateSince: time,
     instances: { type: 'array' },
   },
@@ -44,12 +46,12 @@ export const instanceEntrySchema = {
   properties: {
     hostname,
     address: { type: 'string', maxLength: 64 },
-    origin: { enum: ['report', 'docker-health', 'checker'] },
+    origin: { enum: RESULT_ORIGINS },
     receivedAt: time,
     reports: count,
     failures: count,
     consecutiveFailures: count,
-    state: { enum: ['ok', 'failing', 'stale'] },
+    state: { enum: INSTANCE_STATES },
     stateSince: time,
     // What the registry kept of the last report: the report's own fields, bar the two that
     // name the instance.

@@ -19,8 +19,12 @@ export interface SourceResult {
   wall: number;
 }
 
-const sameSource = (a: SourceResult, b: SourceResult): boolean =>
-  a.containerId !== null && b.containerId !== null ? a.containerId === b.containerId : a.address === b.address;
+/** Two results come from one source: the same container when both are known, else the same address. */
+export function sameSource(addressA: string, containerA: string | null, addressB: string, containerB: string | null): boolean {
+  return containerA !== null && containerB !== null ? containerA === containerB : addressA === addressB;
+}
+
+const same = (a: SourceResult, b: SourceResult): boolean => sameSource(a.address, a.containerId, b.address, b.containerId);
 
 /**
  * A hostname conflict: two or more sources (addresses; containers when known) reporting the
@@ -36,15 +40,14 @@ export class Conflict implements InstanceConflict {
     this.sources = [first, second];
   }
 
-  /** A conflict when `next` comes from another source than `last` within the ttl; else null. */
-  static between(last: SourceResult, next: SourceResult, ttlMs: number): Conflict | null {
-    if (sameSource(last, next) || next.at - last.at >= ttlMs) return null;
+  /** Begins when `next` comes from another source than `last` within the ttl (the registry checks). */
+  static begin(last: SourceResult, next: SourceResult): Conflict {
     return new Conflict(last, next, next.wall);
   }
 
   /** Takes in a result; false when the conflict is over (one source left within the ttl). */
   record(result: SourceResult, ttlMs: number): boolean {
-    const known = this.sources.findIndex((s) => sameSource(s, result));
+    const known = this.sources.findIndex((s) => same(s, result));
     if (known >= 0) this.sources[known] = result;
     else if (this.sources.push(result) > MAX_SOURCES) this.sources.shift();
     for (let i = this.sources.length - 1; i >= 0; i--) if (result.at - this.sources[i]!.at >= ttlMs) this.sources.splice(i, 1);

@@ -1,7 +1,7 @@
 import type { Report } from '../../common/report.js';
 import type { Config } from '../config/config.js';
 import type { RegistryListener } from './events.js';
-import type { ContainerRef, RegistryImage, RegistryStats, ServiceView } from './records.js';
+import type { ContainerRef, RegistryImage, RegistryStats, ResultOrigin, ServiceView } from './records.js';
 
 /**
  * The registry's ports: sources write through RegistryWriter, sinks read through RegistryReader
@@ -12,9 +12,6 @@ import type { ContainerRef, RegistryImage, RegistryStats, ServiceView } from './
 
 /** What the registry takes from the configuration; a reload passes a new one. */
 export type RegistrySettings = Pick<Config, 'services' | 'maxInstances' | 'maxOutputBytes'>;
-
-/** Which kind of source a result comes from: tallyman's HTTP report today; Docker's own health checks and checker's outside checks next. */
-export type ResultOrigin = 'report' | 'docker-health' | 'checker';
 
 /** Where a result comes from, beside what it says. */
 export interface ResultSource {

@@ -1,5 +1,8 @@
-import type { ResultOrigin } from './ports.js';
 import type { InstanceState, ServiceState, StateCounts } from './states.js';
+
+/** Which kind of source a result comes from: tallyman's HTTP report today; Docker's own health checks and checker's outside checks next. */
+export const RESULT_ORIGINS = ['report', 'docker-health', 'checker'] as const;
+export type ResultOrigin = (typeof RESULT_ORIGINS)[number];
 
 /** A report as the registry keeps it: validated at the collector, output cut to max-output. */
 export interface KeptReport {

@@ -2,10 +2,10 @@ import type { Report } from '../../common/report.js';
 import { wallAt, type Time } from '../../common/time.js';
 import { truncateUtf8 } from '../../common/utf8.js';
 import type { ServiceConfig } from '../config/config.js';
-import { Conflict, type SourceResult } from './conflicts.js';
+import { Conflict, sameSource, type SourceResult } from './conflicts.js';
 import type { RegistryEvent, RegistryListener, RemovalCause } from './events.js';
-import type { AcceptOutcome, RegistryControl, RegistryEvents, RegistryReader, RegistrySettings, RegistrySnapshots, RegistryWriter, ResultOrigin, ResultSource } from './ports.js';
-import type { ContainerRef, InstanceView, KeptReport, RegistryImage, RegistryStats, SavedInstance, ServiceView } from './records.js';
+import type { AcceptOutcome, RegistryControl, RegistryEvents, RegistryReader, RegistrySettings, RegistrySnapshots, RegistryWriter, ResultSource } from './ports.js';
+import type { ContainerRef, InstanceView, KeptReport, RegistryImage, RegistryStats, ResultOrigin, SavedInstance, ServiceView } from './records.js';
 import { serviceState, verdict, type InstanceState, type ServiceState, type StateCounts } from './states.js';
 
 interface InstanceRecord extends InstanceView {
@@ -137,7 +137,7 @@ export class Registry implements RegistryReader, RegistryWriter, RegistryEvents,
       this.instanceCount++;
       this.emit({ kind: 'instance', service: service.name, hostname: instance.hostname, from: null, to: instance.state, at: wall, exitCode: report.exitCode, output: instance.report });
     } else {
-      const state = this.trackSources(service, instance, { address: source.address, containerId: source.container?.id ?? null, containerName: source.container?.name ?? null, verdict: own, at: now, wall });
+      const state = this.trackSources(service, instance, source, own, now, wall);
       instance.report = this.keep(report);
       instance.address = source.address;
       instance.origin = source.origin;
@@ -158,7 +158,7 @@ export class Registry implements RegistryReader, RegistryWriter, RegistryEvents,
     this.changes++;
     this.updateServiceState(service, now);
     this.nextDue = Math.min(this.nextDue, now + service.config.ttlMs);
-    this.emit({ kind: 'reported', service: service.name, hostname: instance.hostname });
+    this.reported(service.name, instance.hostname);
     return { accepted: true, created };
   }
 
@@ -166,8 +166,12 @@ export class Registry implements RegistryReader, RegistryWriter, RegistryEvents,
    * Follows the sources of an instance's results, and returns the state the new result gives
    * it: its own verdict, or while sources conflict, the worst of theirs (conflicts.ts).
    */
-  private trackSources(service: ServiceRecord, instance: InstanceRecord, next: SourceResult): InstanceState {
+  private trackSources(service: ServiceRecord, instance: InstanceRecord, source: ResultSource, own: InstanceState, now: number, wall: number): InstanceState {
     const ttlMs = service.config.ttlMs;
+    const sameAsLast = sameSource(source.address, source.container?.id ?? null, instance.address, instance.container?.id ?? null);
+    // The common case, one source (or the last other one silent for the ttl): nothing to follow.
+    if (instance.conflict === null && (sameAsLast || now - instance.receivedMonotonic >= ttlMs)) return own;
+    const next: SourceResult = { address: source.address, containerId: source.container?.id ?? null, containerName: source.container?.name ?? null, verdict: own, at: now, wall };
     if (instance.conflict === null) {
       const last: SourceResult = {
         address: instance.address,
@@ -177,7 +181,7 @@ export class Registry implements RegistryReader, RegistryWriter, RegistryEvents,
         at: instance.receivedMonotonic,
         wall: instance.receivedAt,
       };
-      instance.conflict = Conflict.between(last, next, ttlMs);
+      instance.conflict = Conflict.begin(last, next);
     } else if (!instance.conflict.record(next, ttlMs)) {
       instance.conflict = null;
     }
@@ -436,5 +440,10 @@ export class Registry implements RegistryReader, RegistryWriter, RegistryEvents,
   private emit(event: RegistryEvent): void {
     if (event.kind !== 'reported') this.changes++;
     for (const listener of this.listeners) listener(event);
+  }
+
+  /** Tells the sinks an instance's values changed (no event built when none listens). */
+  private reported(service: string, hostname: string): void {
+    if (this.listeners.size > 0) this.emit({ kind: 'reported', service, hostname });
   }
 }

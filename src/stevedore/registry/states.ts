@@ -1,8 +1,10 @@
 /** An instance's state, from its last report and its age. */
-export type InstanceState = 'ok' | 'failing' | 'stale';
+export const INSTANCE_STATES = ['ok', 'failing', 'stale'] as const;
+export type InstanceState = (typeof INSTANCE_STATES)[number];
 
 /** A service's state, from its instances' states. */
-export type ServiceState = 'unknown' | 'ok' | 'degraded' | 'failing' | 'stale';
+export const SERVICE_STATES = ['unknown', 'ok', 'degraded', 'failing', 'stale'] as const;
+export type ServiceState = (typeof SERVICE_STATES)[number];
 
 export interface StateCounts {
   ok: number;
