@@ -22,8 +22,8 @@ export interface LogTargets {
   level: LogLevel;
   /** Lines to stdout: `LEVEL message`. */
   stdout: ((line: string) => void) | null;
-  /** Syslog tag (facility daemon), or null. */
-  syslog: string | null;
+  /** Syslog (facility daemon) with this tag, through logger(1) to socket [/dev/log]; or null. */
+  syslog: { tag: string; socket?: string } | null;
 }
 
 /** checker's log: each line at or above the level goes to stdout and/or syslog. */
@@ -33,7 +33,7 @@ export class CheckerLog implements EventLog {
 
   constructor(private readonly targets: LogTargets) {
     this.minimum = SEVERITIES[targets.level];
-    this.syslog = targets.syslog === null ? null : openSyslog(targets.syslog);
+    this.syslog = targets.syslog === null ? null : openSyslog(targets.syslog.tag, targets.syslog.socket);
   }
 
   log(level: LogLevel, message: string): void {

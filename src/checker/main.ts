@@ -42,7 +42,7 @@ export async function main(argv: readonly string[], time: Time = systemTime): Pr
 /** The Nagios line first; log lines (at -loglevel) after it, as the plugin's long output. */
 async function check(options: Options, time: Time): Promise<number> {
   const lines: string[] = [];
-  const log = new CheckerLog({ level: options.logLevel, stdout: options.stdout ? (line) => lines.push(line) : null, syslog: options.syslog ? 'checker' : null });
+  const log = new CheckerLog({ level: options.logLevel, stdout: options.stdout ? (line) => lines.push(line) : null, syslog: options.syslog ? { tag: 'checker' } : null });
   const result = await checkCommand(new EngineApi(options.dockerSocket), options.container as string, time, log);
   process.stdout.write([nagiosLine(result), ...lines].map((l) => `${l}\n`).join(''));
   await log.close();
@@ -54,7 +54,7 @@ async function serve(options: Options, time: Time): Promise<number> {
   const log = new CheckerLog({
     level: options.logLevel,
     stdout: options.stdout ? (line) => process.stdout.write(`${new Date(time.wall()).toISOString()} ${line}\n`) : null,
-    syslog: options.syslog ? `checker-${options.command}` : null,
+    syslog: options.syslog ? { tag: `checker-${options.command}` } : null,
   });
   const hostIp = options.hostIp ?? defaultRouteAddress();
   if (hostIp === null) log.warn('no default route: ports published on 0.0.0.0 are published with IP "" (give -host-ip=ADDRESS)');

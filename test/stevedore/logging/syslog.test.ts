@@ -2,22 +2,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pino from 'pino';
 import { syslogLine, syslogStream } from '../../../src/stevedore/logging/syslog.js';
-import { requireTool } from '../../harness/require-tool.js';
-import { startProcess } from '../../harness/managed-process.js';
+import { startSyslogReceiver } from '../../harness/syslog-receiver.js';
 import { tempDir } from '../../harness/temp-dir.js';
 import { waitFor } from '../../harness/wait-for.js';
-import { existsSync } from 'node:fs';
-
-// A syslog daemon's end of /dev/log: a unix datagram socket (Node has none; python3 does).
-const RECEIVER = `
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-while True:
-    data = s.recv(65536)
-    sys.stdout.write(data.decode('utf-8', 'replace') + '\\n')
-    sys.stdout.flush()
-`;
 
 describe('syslog', { timeout: 30_000 }, () => {
   test('severity follows the pino level, facility the configuration', () => {
@@ -30,13 +17,10 @@ describe('syslog', { timeout: 30_000 }, () => {
   });
 
   test('lines reach a real datagram socket through logger(1), with tag and priority', async () => {
-    requireTool('logger', 'bsdutils');
-    const python = requireTool('python3', 'python3');
     const dir = tempDir('syslog');
-    const socket = dir.file('log.sock');
-    const receiver = await startProcess({ name: 'receiver', command: python, args: ['-c', RECEIVER, socket], dir: dir.path, ready: () => existsSync(socket) });
+    const receiver = await startSyslogReceiver(dir);
     try {
-      const stream = syslogStream('stevedore-test', 'local3', socket);
+      const stream = syslogStream('stevedore-test', 'local3', receiver.socket);
       const log = pino({ level: 'info' }, stream);
       log.warn({ service: 'DB' }, 'service DB: ok -> degraded');
       const received = await waitFor('the datagram', () => receiver.log().split('\n').find((l) => l.includes('degraded')));
