@@ -18,6 +18,7 @@ const ENGINE_ID = '80001f880501020304050607ff';
 /** tallymanInstanceEntry and tallymanServiceEntry, numerically. */
 const INSTANCE = '.1.3.6.1.4.1.8072.9999.8990.1.11.1';
 const SERVICE = '.1.3.6.1.4.1.8072.9999.8990.1.10.1';
+const NOTIFY = '.1.3.6.1.4.1.8072.9999.8990.1.20';
 
 interface Probe {
   error: string | null;
@@ -196,7 +197,15 @@ describe('the embedded agent against independent clients and receivers', TIMEOUT
       const varbinds = record.split('|')[1]!.split('\t');
       assert.match(varbinds[0]!, /^\.1\.3\.6\.1\.2\.1\.1\.3\.0 = Timeticks: /);
       assert.equal(varbinds[1], '.1.3.6.1.6.3.1.1.4.1.0 = OID: .1.3.6.1.4.1.8072.9999.8990.0.2');
-      assert.deepEqual(varbinds.slice(2), [`${INSTANCE}.2.${w1} = INTEGER: 3`, `${INSTANCE}.3.${w1} = INTEGER: 7`]);
+      // State, exit code, then the names as values, the previous state (none: a new row) and the first output line.
+      assert.deepEqual(varbinds.slice(2), [
+        `${INSTANCE}.2.${w1} = INTEGER: 3`,
+        `${INSTANCE}.3.${w1} = INTEGER: 7`,
+        `${NOTIFY}.1.0 = STRING: "web"`,
+        `${NOTIFY}.2.0 = STRING: "w1"`,
+        `${NOTIFY}.4.0 = INTEGER: 0`,
+        `${INSTANCE}.18.${w1} = ""`,
+      ]);
     }
     const service = readFileSync(trapLog, 'utf8').split('\n').filter((l) => l.includes(`${SERVICE}.2.3.119.101.98 = INTEGER: 3`));
     assert.equal(service.length, 2, 'tallymanServiceStateChange over both');
