@@ -5,6 +5,7 @@ import { VERSION } from '../common/version.js';
 import { buildCollector } from './collector/app.js';
 import { closeAll, listenAll } from './collector/listeners.js';
 import type { Config } from './config/config.js';
+import { declaredAt } from './config/declared-at.js';
 import { formatErrors } from './config/errors.js';
 import { loadConfig, type LoadResult } from './config/load.js';
 import { createLogger, type Logger } from './logging/logger.js';
@@ -87,7 +88,7 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
   });
   let servers: Server[] | undefined;
   try {
-    servers = await listenAll(collector.app, config.listen, config);
+    servers = await listenAll(collector.app, config.listen, config, (i) => declaredAt(config, 'listen', i));
     await embedded.start(config);
     dropPrivileges(config.user, config.group);
     await stateFile?.probe();

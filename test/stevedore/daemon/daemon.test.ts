@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { STEVEDORE, TALLYMAN } from '../../harness/built.js';
 import { freePort } from '../../harness/free-port.js';
@@ -135,16 +136,37 @@ describe('stevedore as a daemon', { timeout: 60_000 }, () => {
     }
   });
 
-  test('a port already in use: a clear error and status 1, no restart loop', async () => {
+  test('a port already in use: the error names the statement, file and line; status 1, no restart loop', async () => {
     const s = await startStevedore(dir, 'service DB;');
     try {
       const conf = dir.file('second.conf');
-      writeFileSync(conf, `service DB; listen 127.0.0.1:${s.port}; agentx-socket none;`);
+      writeFileSync(conf, `service DB;\nagentx-socket none;\nlisten 127.0.0.1:${s.port};\n`);
       const r = await runCli(process.execPath, [STEVEDORE, '-F', '-f', conf], {});
       assert.equal(r.code, 1);
-      assert.match(r.stdout.toString() + r.stderr.toString(), new RegExp(`cannot listen on 127\\.0\\.0\\.1:${s.port}: EADDRINUSE \\(already in use`));
+      assert.ok(
+        (r.stdout.toString() + r.stderr.toString()).includes(`cannot listen on 127.0.0.1:${s.port} (listen at ${conf}:3): address in use; choose another port or stop the program holding it`),
+        r.stdout.toString() + r.stderr.toString(),
+      );
     } finally {
       await s.process.stop();
+    }
+  });
+
+  test('an SNMP port already in use: the error names snmp-listen, its file and line, on the terminal of a background start', async () => {
+    const holder = createSocket('udp4');
+    await new Promise<void>((resolve) => holder.bind(0, '127.0.0.1', resolve));
+    try {
+      const snmpPort = holder.address().port;
+      const conf = dir.file('snmp.conf');
+      writeFileSync(conf, `service DB;\nagentx-socket none;\nlisten 127.0.0.1:${await freePort()};\n\nsnmp-listen 127.0.0.1:${snmpPort};\n`);
+      const r = await runCli(process.execPath, [STEVEDORE, '-f', conf], {});
+      assert.equal(r.code, 1);
+      assert.equal(
+        r.stderr.toString().split('\n').filter((l) => l.includes('cannot listen')).join('\n'),
+        `stevedore: cannot listen on 127.0.0.1:${snmpPort} (snmp-listen at ${conf}:5): address in use; choose another port or stop the program holding it`,
+      );
+    } finally {
+      holder.close();
     }
   });
 

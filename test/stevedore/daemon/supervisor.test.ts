@@ -133,7 +133,7 @@ describe('without -F: in the background', { timeout: 60_000 }, () => {
       writeFileSync(conf, `service DB; listen 127.0.0.1:${blocker.port}; agentx-socket none; syslog yes;`);
       const r = await runCli(process.execPath, [STEVEDORE, '-f', conf], {});
       assert.equal(r.code, 1);
-      assert.match(r.stderr.toString(), new RegExp(`^stevedore: cannot listen on 127\\.0\\.0\\.1:${blocker.port}: EADDRINUSE`));
+      assert.match(r.stderr.toString(), new RegExp(`^stevedore: cannot listen on 127\\.0\\.0\\.1:${blocker.port} \\(listen at ${conf}:1\\): address in use`, 'm'));
     } finally {
       await blocker.process.stop();
     }
