@@ -1,7 +1,5 @@
 import type { Server } from 'node:http';
-import { formatHostPort } from '../common/host-port.js';
 import { systemTime } from '../common/time.js';
-import { VERSION } from '../common/version.js';
 import { buildCollector } from './collector/app.js';
 import { closeAll, listenAll } from './collector/listeners.js';
 import type { Config } from './config/config.js';
@@ -11,6 +9,7 @@ import { loadConfig, type LoadResult } from './config/load.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import type { StevedoreOptions } from './options.js';
 import { StateFile } from './persistence/state-file.js';
+import { logEndpoints } from './endpoints.js';
 import { detach } from './process/detach.js';
 import { writePidfile } from './process/pidfile.js';
 import { dropPrivileges } from './process/privileges.js';
@@ -106,10 +105,7 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
   const sweeper = new Sweeper(registry, time);
   sweeper.start();
   stateFile?.start();
-  log.info(
-    { version: VERSION, listen: config.listen.map(formatHostPort), services: config.services.length, files: config.files },
-    `stevedore ${VERSION} collecting on ${config.listen.map(formatHostPort).join(', ')} for ${config.services.length} services`,
-  );
+  logEndpoints(log, config);
   readiness.ready();
 
   const lifecycle = new ServeLifecycle(log, {

@@ -90,7 +90,8 @@ export class EmbeddedAgent {
         if (notification) agent.notify(targets, notification.trapOid, notification.varbinds);
       });
     }
-    this.log.info({ listen: formatHostPort(address), engineId: identity.id.toString('hex'), boots: identity.boots }, `embedded SNMP agent on ${formatHostPort(address)}`);
+    // The endpoint itself is in the start-up lines (endpoints.ts).
+    this.log.debug({ listen: formatHostPort(address), engineId: identity.id.toString('hex'), boots: identity.boots }, `SNMP engine ${identity.id.toString('hex')}, boot ${identity.boots}`);
   }
 
   health(settings: EmbeddedAgentSettings): EmbeddedAgentHealth {

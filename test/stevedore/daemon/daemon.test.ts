@@ -152,6 +152,35 @@ describe('stevedore as a daemon', { timeout: 60_000 }, () => {
     }
   });
 
+  test('the start-up lines name every endpoint; an AgentX master that is not there is explained once, then retried quietly', async () => {
+    const snmpPort = await freePort();
+    const master = dir.file('agentx-master');
+    const s = await startStevedore(dir, `service DB; snmp-listen 127.0.0.1:${snmpPort}; agentx-socket ${master};`, { args: ['-s', '-d'] });
+    try {
+      const unreachable = (l: Record<string, unknown>): boolean => String(l.msg).startsWith('cannot reach the AgentX master agent');
+      await waitFor('three attempts at the AgentX master', () => s.logLines().filter(unreachable).length >= 3, 15_000);
+      const lines = s.logLines();
+      const messages = lines.map((l) => String(l.msg));
+      for (const line of [
+        `collector: 127.0.0.1:${s.port} (tallyman reports: POST /v1/report)`,
+        `embedded SNMP agent: udp:127.0.0.1:${snmpPort} (TALLYMAN-MIB for the NMS)`,
+        `AgentX master agent: unix:${master} (snmpd, serving TALLYMAN-MIB for stevedore)`,
+        'Docker: off (docker-socket turns it on)',
+      ]) {
+        assert.equal(messages.filter((m) => m === line).length, 1, `${line}\n${messages.join('\n')}`);
+      }
+      const explained = lines.filter(unreachable);
+      assert.deepEqual(
+        explained.map((l) => l.level),
+        [40, ...explained.slice(1).map(() => 20)],
+        'warn once, then debug',
+      );
+      assert.match(String(explained[0]!.msg), new RegExp(`\\(connect ENOENT ${master}\\): snmpd needs 'master agentx' and 'agentXSocket unix:${master}' in snmpd.conf; retrying quietly$`));
+    } finally {
+      await s.process.stop();
+    }
+  });
+
   test('an SNMP port already in use: the error names snmp-listen, its file and line, on the terminal of a background start', async () => {
     const holder = createSocket('udp4');
     await new Promise<void>((resolve) => holder.bind(0, '127.0.0.1', resolve));

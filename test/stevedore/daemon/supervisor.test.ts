@@ -113,6 +113,7 @@ describe('without -F: in the background', { timeout: 60_000 }, () => {
     assert.equal(r.code, 0, r.stderr.toString());
     assert.match(r.stderr.toString(), /without 'syslog yes;': its log goes nowhere/);
     const pid = Number(readFileSync(pidfile, 'utf8'));
+    assert.match(r.stderr.toString(), new RegExp(`^stevedore: started, pid ${pid}$`, 'm'), 'the terminal is told the pid before the command returns');
     try {
       const res = await fetch(`http://127.0.0.1:${port}/v1/health`);
       assert.equal(res.status, 200);
