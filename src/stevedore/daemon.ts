@@ -7,6 +7,7 @@ import { declaredAt } from './config/declared-at.js';
 import { formatErrors } from './config/errors.js';
 import { loadConfig, type LoadResult } from './config/load.js';
 import { createLogger, type Logger } from './logging/logger.js';
+import { syslogWarning } from './logging/syslog.js';
 import type { StevedoreOptions } from './options.js';
 import { StateFile } from './persistence/state-file.js';
 import { logEndpoints } from './endpoints.js';
@@ -162,6 +163,10 @@ export async function runDaemon(options: StevedoreOptions, signals: SignalInbox,
   }
   const config = loaded.config;
   const readiness = readinessFromEnvironment();
+  // Said on the terminal once, by the process that has it: logger(1) would lose the lines silently.
+  const onTerminal = role.kind === 'launcher' || (role.kind !== 'worker' && !role.detached);
+  const syslogProblem = config.syslog && onTerminal ? await syslogWarning() : null;
+  if (syslogProblem) process.stderr.write(syslogProblem);
   if (role.kind === 'launcher') {
     // Interrupted while waiting for the background stevedore: stop waiting (it goes on).
     signals.attach({ reload: () => {}, stop: () => process.exit(1) });

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { SignalHandlers } from '../../../src/stevedore/process/signal-inbox.js';
+import { syslogWarning } from '../../../src/stevedore/logging/syslog.js';
 import { supervise } from '../../../src/stevedore/process/supervisor.js';
 import { STEVEDORE } from '../../harness/built.js';
 import { FakeTime } from '../../harness/fake-time.js';
@@ -135,6 +136,9 @@ describe('without -F: in the background', { timeout: 60_000 }, () => {
       const r = await runCli(process.execPath, [STEVEDORE, '-f', conf], {});
       assert.equal(r.code, 1);
       assert.match(r.stderr.toString(), new RegExp(`^stevedore: cannot listen on 127\\.0\\.0\\.1:${blocker.port} \\(listen at ${conf}:1\\): address in use`, 'm'));
+      // 'syslog yes' on a host whose /dev/log takes nothing: the terminal is told, whatever else fails.
+      const warning = await syslogWarning();
+      assert.equal(r.stderr.toString().includes(warning ?? "'syslog yes;' but"), warning !== null, r.stderr.toString());
     } finally {
       await blocker.process.stop();
     }
