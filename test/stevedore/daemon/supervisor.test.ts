@@ -78,6 +78,26 @@ describe('the supervisor', { timeout: 60_000 }, () => {
     };
   };
 
+  test('a worker told to stop that says it is ready on its way out is not restarted: status 0', async () => {
+    const worker = dir.file('late-ready.mjs');
+    const listening = dir.file('listening');
+    // As a worker that got to 'ready' just as SIGTERM came: the message reaches the supervisor after the stop.
+    writeFileSync(
+      worker,
+      `import { writeFileSync } from 'node:fs';\nprocess.on('SIGTERM', () => process.send({ type: 'ready' }, () => process.exit(0)));\nwriteFileSync(${JSON.stringify(listening)}, '');\nsetInterval(() => {}, 1000);\n`,
+    );
+    const lines: string[] = [];
+    const log = pino({ level: 'debug' }, new Writable({ write: (c: Buffer, _e, done) => (lines.push(c.toString()), done()) }));
+    let handlers: SignalHandlers | undefined;
+    let told = false;
+    const done = supervise([worker], log, { ready: () => (told = true), fatal: () => {} }, { attach: (h) => (handlers = h) }, { time: new FakeTime() });
+    await waitFor('the worker to take SIGTERM', () => existsSync(listening));
+    handlers!.stop('SIGTERM');
+    assert.equal(await done, 0);
+    assert.ok(!lines.some((l) => /restarting in/.test(l)), lines.join(''));
+    assert.equal(told, false, 'a stopping stevedore is not reported ready');
+  });
+
   test('a worker that keeps crashing: the supervisor gives up with a clear message, restarting it in between', async () => {
     const loop = crashLoop({ backoffMs: () => 1000, maxCrashes: 3, windowMs: 2500 });
     await loop.nextRestart();
