@@ -41,7 +41,7 @@ export async function listenAll(
   app: FastifyInstance,
   addresses: readonly HostPort[],
   limits: HttpLimits,
-  origin: (index: number) => string = () => 'listen',
+  origin: (index: number) => string,
   time: Time = systemTime,
 ): Promise<Server[]> {
   await app.ready();
