@@ -29,7 +29,7 @@ if (kind === 'bare') {
     logger: pino({ level: 'warn' }),
     admission: { allow: [loopback], deny: [], token: null, rateLimit: { perSecond: 1e9, burst: 1e9 } },
   });
-  const [server] = await listenAll(app, [{ host: '127.0.0.1', port: 0 }], { maxConnections: 512 });
+  const [server] = await listenAll(app, [{ host: '127.0.0.1', port: 0 }], { maxConnections: 512 }, () => 'listen');
   port = (server!.address() as AddressInfo).port;
 }
 process.stdout.write(`${port}\n`);

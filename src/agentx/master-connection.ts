@@ -79,10 +79,20 @@ export class MasterConnection extends EventEmitter<MasterConnectionEvents> {
     const repeated = (next.state === 'connecting' && next.attempt > 1) || (next.state === 'reconnecting' && next.attempt > 1);
     const { state, ...details } = next;
     const fields = { agentx: this.name, state, previous: previous.state, epoch: this.epoch, ...details };
-    if (repeated) this.options.logger.debug(fields, STATE_MESSAGES[state]);
-    else if (state === 'reconnecting') this.options.logger.warn(fields, STATE_MESSAGES[state]);
-    else this.options.logger.info(fields, STATE_MESSAGES[state]);
+    const message = next.state === 'reconnecting' && previous.state === 'connecting' ? this.unreachable(next.reason) : STATE_MESSAGES[state];
+    if (repeated) this.options.logger.debug(fields, message);
+    else if (state === 'reconnecting') this.options.logger.warn(fields, message);
+    else this.options.logger.info(fields, message);
     this.emit('status', next, previous);
+  }
+
+  /**
+   * No connection to the master at all (its socket missing or refusing): the usual cause is a
+   * master agent without AgentX, so the line says what Net-SNMP's snmpd.conf needs. Said at warn
+   * once; the attempts after it are logged at debug until a session opens.
+   */
+  private unreachable(reason: string): string {
+    return `cannot reach the AgentX master agent at ${this.name} (${reason}): snmpd needs 'master agentx' and 'agentXSocket ${this.name}' in snmpd.conf; retrying quietly`;
   }
 
   private connect(): void {

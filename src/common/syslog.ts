@@ -37,3 +37,19 @@ export function openSyslog(tag: string, socketPath = '/dev/log'): SyslogWriter {
     },
   };
 }
+
+/**
+ * Whether a syslog daemon takes lines on `socketPath`: logger(1) with socket errors on and no
+ * input connects and sends nothing. Resolves null when it does, else why not ("socket /dev/log:
+ * No such file or directory", "... Connection refused"). Needed because openSyslog's logger
+ * drops every line silently when nobody listens.
+ */
+export function syslogUnreachable(socketPath = '/dev/log'): Promise<string | null> {
+  return new Promise((resolve) => {
+    const child = spawn('logger', ['--socket-errors=on', '-u', socketPath, '-t', 'probe'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let said = '';
+    child.stderr.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    child.once('error', (error) => resolve(`logger(1) cannot run: ${error.message}`));
+    child.once('close', (code) => resolve(code === 0 ? null : said.trim().replace(/^logger: /, '') || `logger(1) exited with status ${code}`));
+  });
+}

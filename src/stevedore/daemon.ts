@@ -1,15 +1,16 @@
 import type { Server } from 'node:http';
-import { formatHostPort } from '../common/host-port.js';
 import { systemTime } from '../common/time.js';
-import { VERSION } from '../common/version.js';
 import { buildCollector } from './collector/app.js';
 import { closeAll, listenAll } from './collector/listeners.js';
 import type { Config } from './config/config.js';
+import { declaredAt } from './config/declared-at.js';
 import { formatErrors } from './config/errors.js';
 import { loadConfig, type LoadResult } from './config/load.js';
 import { createLogger, type Logger } from './logging/logger.js';
+import { syslogWarning } from './logging/syslog.js';
 import type { StevedoreOptions } from './options.js';
 import { StateFile } from './persistence/state-file.js';
+import { logEndpoints } from './endpoints.js';
 import { detach } from './process/detach.js';
 import { writePidfile } from './process/pidfile.js';
 import { dropPrivileges } from './process/privileges.js';
@@ -87,7 +88,7 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
   });
   let servers: Server[] | undefined;
   try {
-    servers = await listenAll(collector.app, config.listen, config);
+    servers = await listenAll(collector.app, config.listen, config, (i) => declaredAt(config, 'listen', i));
     await embedded.start(config);
     dropPrivileges(config.user, config.group);
     await stateFile?.probe();
@@ -105,10 +106,7 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
   const sweeper = new Sweeper(registry, time);
   sweeper.start();
   stateFile?.start();
-  log.info(
-    { version: VERSION, listen: config.listen.map(formatHostPort), services: config.services.length, files: config.files },
-    `stevedore ${VERSION} collecting on ${config.listen.map(formatHostPort).join(', ')} for ${config.services.length} services`,
-  );
+  logEndpoints(log, config);
   readiness.ready();
 
   const lifecycle = new ServeLifecycle(log, {
@@ -165,6 +163,10 @@ export async function runDaemon(options: StevedoreOptions, signals: SignalInbox,
   }
   const config = loaded.config;
   const readiness = readinessFromEnvironment();
+  // Said on the terminal once, by the process that has it: logger(1) would lose the lines silently.
+  const onTerminal = role.kind === 'launcher' || (role.kind !== 'worker' && !role.detached);
+  const syslogProblem = config.syslog && onTerminal ? await syslogWarning() : null;
+  if (syslogProblem) process.stderr.write(syslogProblem);
   if (role.kind === 'launcher') {
     // Interrupted while waiting for the background stevedore: stop waiting (it goes on).
     signals.attach({ reload: () => {}, stop: () => process.exit(1) });

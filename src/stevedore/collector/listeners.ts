@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { formatHostPort, type HostPort } from '../../common/host-port.js';
 import { systemTime, type Time } from '../../common/time.js';
+import { BindError } from '../bind-error.js';
 import type { Config } from '../config/config.js';
 import { OnceAMinute } from './once-a-minute.js';
 
@@ -32,15 +33,22 @@ function checkingInterval(timeouts: HttpTimeouts): number {
  * Serves the collector on every `listen` address (fastify's own listen takes one): one HTTP
  * server per address, all routed into the same app. Past `maxConnections` open connections on
  * one address, a new one is closed as soon as it is accepted (the client sees the connection
- * close with no answer) and that is logged once a minute. Rejects, naming the address, if one
- * cannot be bound; the ones already bound are closed again.
+ * close with no answer) and that is logged once a minute. Rejects with a BindError naming the
+ * address and `origin(i)` (the statement that gave the i-th address: config/declared-at.ts) if
+ * one cannot be bound; the ones already bound are closed again.
  */
-export async function listenAll(app: FastifyInstance, addresses: readonly HostPort[], limits: HttpLimits, time: Time = systemTime): Promise<Server[]> {
+export async function listenAll(
+  app: FastifyInstance,
+  addresses: readonly HostPort[],
+  limits: HttpLimits,
+  origin: (index: number) => string,
+  time: Time = systemTime,
+): Promise<Server[]> {
   await app.ready();
   const timeouts = limits.timeouts ?? HTTP_TIMEOUTS;
   const dropped = new OnceAMinute(time);
   const servers: Server[] = [];
-  for (const address of addresses) {
+  for (const [index, address] of addresses.entries()) {
     const server = createServer({ connectionsCheckingInterval: checkingInterval(timeouts) }, app.routing);
     server.requestTimeout = timeouts.requestTimeoutMs;
     server.headersTimeout = timeouts.headersTimeoutMs;
@@ -63,9 +71,7 @@ export async function listenAll(app: FastifyInstance, addresses: readonly HostPo
       });
     } catch (error) {
       await closeAll(servers);
-      const code = (error as NodeJS.ErrnoException).code;
-      const hint = code === 'EADDRINUSE' ? ' (already in use: is another stevedore running?)' : code === 'EACCES' ? ' (a port below 1024 needs root)' : code === 'EADDRNOTAVAIL' ? ' (no interface has this address)' : '';
-      throw new Error(`cannot listen on ${formatHostPort(address)}: ${code ?? (error as Error).message}${hint}`);
+      throw new BindError(formatHostPort(address), origin(index), error);
     }
     servers.push(server);
   }

@@ -105,4 +105,10 @@ export interface Config {
   verifySource: boolean;
   /** Every file read, the main one first (includes after it). */
   files: string[];
+  /**
+   * Where each top-level statement was given, by name, in the order given (a repeatable one's
+   * i-th value comes from its i-th statement); absent: the value is the default. For messages
+   * about a value, as a port that cannot be bound (declared-at.ts).
+   */
+  statementsAt: Record<string, SourceLocation[]>;
 }

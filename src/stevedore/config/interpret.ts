@@ -136,6 +136,12 @@ function snmpUserProblems(settings: Draft['settings']): Problem[] {
   return problems;
 }
 
+function locations(statements: readonly Statement[]): Record<string, SourceLocation[]> {
+  const at: Record<string, SourceLocation[]> = {};
+  for (const statement of statements) (at[statement.keyword.value] ??= []).push(statement.loc);
+  return at;
+}
+
 /** `mainFile` names whole-file errors; `files` is every file read, for Config.files. */
 export function interpret(statements: readonly Statement[], mainFile: string, files: readonly string[]): Interpreted {
   const interpreter = new Interpreter();
@@ -165,5 +171,5 @@ export function interpret(statements: readonly Statement[], mainFile: string, fi
       declaredAt: s.declaredAt,
     }),
   );
-  return { ok: true, config: { services, ...settings, files: [...files] } };
+  return { ok: true, config: { services, ...settings, files: [...files], statementsAt: locations(statements) } };
 }

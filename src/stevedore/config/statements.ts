@@ -34,7 +34,7 @@ export interface ServiceDraft {
   declaredAt: SourceLocation;
 }
 
-export type Settings = Omit<Config, 'services' | 'files'>;
+export type Settings = Omit<Config, 'services' | 'files' | 'statementsAt'>;
 
 /** The configuration while its statements are read. */
 export interface Draft {

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { openSyslog, priLine, SYSLOG_FACILITIES as FACILITIES } from '../../common/syslog.js';
+import { openSyslog, priLine, syslogUnreachable, SYSLOG_FACILITIES as FACILITIES } from '../../common/syslog.js';
 
 /** pino level -> syslog severity: trace/debug 7, info 6, warn 4, error 3, fatal 2. */
 function severity(level: number): number {
@@ -40,4 +40,14 @@ export function syslogStream(tag: string, facilityName: string, socketPath = '/d
       void syslog.close().then(() => done());
     },
   });
+}
+
+/**
+ * The warning for the terminal when `syslog yes;` has no syslog daemon to talk to (its lines
+ * would be lost without a word), or null when one answers on `socketPath`.
+ */
+export async function syslogWarning(socketPath = '/dev/log'): Promise<string | null> {
+  const problem = await syslogUnreachable(socketPath);
+  if (problem === null) return null;
+  return `stevedore: warning: 'syslog yes;' but no syslog daemon takes lines on ${socketPath} (${problem}): those log lines are lost; start one (rsyslog, systemd-journald) or remove 'syslog yes;'\n`;
 }

@@ -4,7 +4,7 @@ import { detachedEnvironment } from './role.js';
 /**
  * Starts stevedore again in the background (a new session, no terminal) and waits until it
  * serves or says why it cannot, so that `stevedore` without -F reports start-up errors on the
- * terminal and exits 0 only when the daemon is up.
+ * terminal and exits 0 only when the daemon is up, saying `stevedore: started, pid N`.
  */
 export function detach(argv: readonly string[], err: (text: string) => void): Promise<number> {
   return new Promise((resolve) => {
@@ -24,7 +24,10 @@ export function detach(argv: readonly string[], err: (text: string) => void): Pr
       resolve(code);
     };
     pipe.on('end', () => {
-      if (said.startsWith('ready')) return finish(0);
+      if (said.startsWith('ready')) {
+        err(`stevedore: started, pid ${child.pid}\n`);
+        return finish(0);
+      }
       if (said.startsWith('fatal ')) err(`stevedore: ${said.slice(6).trim()}\n`);
       else err('stevedore: the background process stopped during start-up without saying why; run with -F to see its log\n');
       finish(1);

@@ -51,7 +51,8 @@ export function supervise(
       const child = fork(argv[0] as string, argv.slice(1), { env: { ...workerEnvironment(process.env), STEVEDORE_READY_FD: '' }, stdio: 'inherit' });
       worker = child;
       child.on('message', (message: ReadinessMessage) => {
-        if (message.type === 'ready') {
+        // A worker told to stop may still say it is ready (it got there first): it stops all the same.
+        if (message.type === 'ready' && state !== 'stopping') {
           setState('running');
           readiness.ready();
         } else if (message.type === 'fatal') {

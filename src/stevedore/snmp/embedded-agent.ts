@@ -7,7 +7,9 @@ import { SnmpAgent, type AgentCounters, type NotificationSink } from '../../snmp
 import { Engine } from '../../snmp/engine.js';
 import { agentView } from '../../snmp/standard-objects.js';
 import { Usm } from '../../snmp/usm.js';
+import { BindError } from '../bind-error.js';
 import type { Config } from '../config/config.js';
+import { declaredAt } from '../config/declared-at.js';
 import type { Logger } from '../logging/logger.js';
 import { isStateChange } from '../registry/events.js';
 import type { RegistryEvents } from '../registry/ports.js';
@@ -18,7 +20,7 @@ import { tallymanMIB } from './tallyman-mib.js';
 /** RFC 3418 sysServices: application (layer 7) and end-to-end (layer 4), as snmpd answers. */
 const SYS_SERVICES = 72;
 
-export type EmbeddedAgentSettings = Pick<Config, 'snmpListen' | 'snmpCommunity' | 'snmpContact' | 'snmpLocation' | 'snmpUsers' | 'snmpTrapSinks' | 'stateFile'>;
+export type EmbeddedAgentSettings = Pick<Config, 'statementsAt' | 'snmpListen' | 'snmpCommunity' | 'snmpContact' | 'snmpLocation' | 'snmpUsers' | 'snmpTrapSinks' | 'stateFile'>;
 
 /** GET /v1/health's `snmp` section: where it listens and what it saw (never a secret). */
 export interface EmbeddedAgentHealth {
@@ -51,7 +53,7 @@ export class EmbeddedAgent {
     private readonly log: Logger,
   ) {}
 
-  /** Binds the UDP socket; rejects, naming the address or the engine file, when it cannot. */
+  /** Binds the UDP socket; rejects, naming the address and its statement (BindError) or the engine file, when it cannot. */
   async start(settings: EmbeddedAgentSettings): Promise<void> {
     const address = settings.snmpListen;
     if (address === null) return;
@@ -77,7 +79,7 @@ export class EmbeddedAgent {
     try {
       await agent.listen(address.host, address.port);
     } catch (error) {
-      throw new Error(`cannot serve SNMP on ${formatHostPort(address)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new BindError(formatHostPort(address), declaredAt(settings, 'snmp-listen'), error);
     }
     this.agent = agent;
     const targets = sinks(settings);
@@ -88,7 +90,8 @@ export class EmbeddedAgent {
         if (notification) agent.notify(targets, notification.trapOid, notification.varbinds);
       });
     }
-    this.log.info({ listen: formatHostPort(address), engineId: identity.id.toString('hex'), boots: identity.boots }, `embedded SNMP agent on ${formatHostPort(address)}`);
+    // The endpoint itself is in the start-up lines (endpoints.ts).
+    this.log.debug({ listen: formatHostPort(address), engineId: identity.id.toString('hex'), boots: identity.boots }, `SNMP engine ${identity.id.toString('hex')}, boot ${identity.boots}`);
   }
 
   health(settings: EmbeddedAgentSettings): EmbeddedAgentHealth {

@@ -46,7 +46,7 @@ describe('slow clients are cut off within a second of their timeout', { timeout:
   let servers: Server[];
   before(async () => {
     c = await startCollector();
-    servers = await listenAll(c.collector.app, [{ host: '127.0.0.1', port: 0 }], { maxConnections: 100, timeouts });
+    servers = await listenAll(c.collector.app, [{ host: '127.0.0.1', port: 0 }], { maxConnections: 100, timeouts }, () => 'listen');
   });
   after(async () => {
     await closeAll(servers);
@@ -81,7 +81,7 @@ describe('max-connections', { timeout: 30_000 }, () => {
   let servers: Server[];
   before(async () => {
     c = await startCollector();
-    servers = await listenAll(c.collector.app, [{ host: '127.0.0.1', port: 0 }], { maxConnections: 2 });
+    servers = await listenAll(c.collector.app, [{ host: '127.0.0.1', port: 0 }], { maxConnections: 2 }, () => 'listen');
   });
   after(async () => {
     await closeAll(servers);

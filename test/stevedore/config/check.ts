@@ -5,8 +5,13 @@ import { loadConfig, type LoadOptions } from '../../../src/stevedore/config/load
 import type { Preprocessor } from '../../../src/stevedore/options.js';
 import { tempDir } from '../../harness/temp-dir.js';
 
+/** A Config as the cases compare it: the statements' locations are checked by their own test. */
+export type CheckedConfig = Omit<Config, 'statementsAt'>;
+
 export interface Checked {
-  config: Config | null;
+  config: CheckedConfig | null;
+  /** Where each statement was given, file names relative to the test's directory. */
+  statementsAt: Config['statementsAt'] | null;
   /** Each as --lint prints it, file names relative to the test's directory. */
   errors: string[];
   codes: string[];
@@ -26,8 +31,11 @@ export async function check(files: string | Record<string, string>, preprocessor
     }
     const result = await loadConfig(join(dir.path, 'test.conf'), { preprocessor, ...(limits && { limits }) });
     const relative = (text: string): string => text.split(`${dir.path}/`).join('');
-    if (result.ok) return { config: JSON.parse(relative(JSON.stringify(result.config))) as Config, errors: [], codes: [] };
-    return { config: null, errors: result.errors.map((e) => relative(e.format())), codes: result.errors.map((e) => e.code) };
+    if (result.ok) {
+      const { statementsAt, ...config } = JSON.parse(relative(JSON.stringify(result.config))) as Config;
+      return { config, statementsAt, errors: [], codes: [] };
+    }
+    return { config: null, statementsAt: null, errors: result.errors.map((e) => relative(e.format())), codes: result.errors.map((e) => e.code) };
   } finally {
     dir.remove();
   }
@@ -36,7 +44,7 @@ export async function check(files: string | Record<string, string>, preprocessor
 export const M4: Preprocessor = { kind: 'm4' };
 
 /** The Config of a file that declares `service DB;` on line 1 and nothing else. */
-export function defaults(overrides: Partial<Config> = {}): Config {
+export function defaults(overrides: Partial<CheckedConfig> = {}): CheckedConfig {
   return {
     services: [{ name: 'DB', description: '', ttlMs: 90_000, expireMs: 3_600_000, maxInstances: null, declaredAt: { file: 'test.conf', line: 1, col: 1 } }],
     listen: [{ host: '0.0.0.0', port: 8990 }],

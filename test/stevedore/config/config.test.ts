@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Config, ServiceConfig } from '../../../src/stevedore/config/config.js';
-import { check, defaults } from './check.js';
+import type { ServiceConfig } from '../../../src/stevedore/config/config.js';
+import { declaredAt } from '../../../src/stevedore/config/declared-at.js';
+import { check, defaults, type CheckedConfig } from './check.js';
 
 const at = (line: number, col = 1, file = 'test.conf'): ServiceConfig['declaredAt'] => ({ file, line, col });
 const service = (name: string, line: number, extra: Partial<ServiceConfig> = {}): ServiceConfig => ({
@@ -14,7 +15,7 @@ const service = (name: string, line: number, extra: Partial<ServiceConfig> = {})
   ...extra,
 });
 
-const valid: { name: string; text: string; config: Config }[] = [
+const valid: { name: string; text: string; config: CheckedConfig }[] = [
   { name: 'one service and every default', text: 'service DB;\n', config: defaults() },
   {
     name: 'docker-socket turns verify-source on, relative paths from the file',
@@ -302,6 +303,18 @@ describe('configuration: valid files and their typed Config', () => {
       assert.deepEqual(result.config, c.config);
     });
   }
+});
+
+describe('configuration: where each value was given, for messages about it', () => {
+  test('each listen and snmp-listen statement keeps its file and line, includes too; an absent one is the default', async () => {
+    const result = await check({ 'test.conf': 'service DB;\nlisten 127.0.0.1:1;\ninclude more.conf;\nsnmp-listen 127.0.0.1:2;\n', 'more.conf': '\n\nlisten [::1]:3;\n' });
+    assert.deepEqual(result.errors, []);
+    const config = { statementsAt: result.statementsAt! };
+    assert.equal(declaredAt(config, 'listen', 0), 'listen at test.conf:2');
+    assert.equal(declaredAt(config, 'listen', 1), 'listen at more.conf:3');
+    assert.equal(declaredAt(config, 'snmp-listen'), 'snmp-listen at test.conf:4');
+    assert.equal(declaredAt(config, 'agentx-socket'), 'the default agentx-socket');
+  });
 });
 
 describe('configuration: invalid files and their exact FILE:LINE:COL messages', () => {

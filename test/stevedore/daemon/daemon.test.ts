@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { STEVEDORE, TALLYMAN } from '../../harness/built.js';
 import { freePort } from '../../harness/free-port.js';
@@ -135,16 +136,66 @@ describe('stevedore as a daemon', { timeout: 60_000 }, () => {
     }
   });
 
-  test('a port already in use: a clear error and status 1, no restart loop', async () => {
+  test('a port already in use: the error names the statement, file and line; status 1, no restart loop', async () => {
     const s = await startStevedore(dir, 'service DB;');
     try {
       const conf = dir.file('second.conf');
-      writeFileSync(conf, `service DB; listen 127.0.0.1:${s.port}; agentx-socket none;`);
+      writeFileSync(conf, `service DB;\nagentx-socket none;\nlisten 127.0.0.1:${s.port};\n`);
       const r = await runCli(process.execPath, [STEVEDORE, '-F', '-f', conf], {});
       assert.equal(r.code, 1);
-      assert.match(r.stdout.toString() + r.stderr.toString(), new RegExp(`cannot listen on 127\\.0\\.0\\.1:${s.port}: EADDRINUSE \\(already in use`));
+      assert.ok(
+        (r.stdout.toString() + r.stderr.toString()).includes(`cannot listen on 127.0.0.1:${s.port} (listen at ${conf}:3): address in use; choose another port or stop the program holding it`),
+        r.stdout.toString() + r.stderr.toString(),
+      );
     } finally {
       await s.process.stop();
+    }
+  });
+
+  test('the start-up lines name every endpoint; an AgentX master that is not there is explained once, then retried quietly', async () => {
+    const snmpPort = await freePort();
+    const master = dir.file('agentx-master');
+    const s = await startStevedore(dir, `service DB; snmp-listen 127.0.0.1:${snmpPort}; agentx-socket ${master};`, { args: ['-s', '-d'] });
+    try {
+      const unreachable = (l: Record<string, unknown>): boolean => String(l.msg).startsWith('cannot reach the AgentX master agent');
+      await waitFor('three attempts at the AgentX master', () => s.logLines().filter(unreachable).length >= 3, 15_000);
+      const lines = s.logLines();
+      const messages = lines.map((l) => String(l.msg));
+      for (const line of [
+        `collector: 127.0.0.1:${s.port} (tallyman reports: POST /v1/report)`,
+        `embedded SNMP agent: udp:127.0.0.1:${snmpPort} (TALLYMAN-MIB for the NMS)`,
+        `AgentX master agent: unix:${master} (snmpd, serving TALLYMAN-MIB for stevedore)`,
+        'Docker: off (docker-socket turns it on)',
+      ]) {
+        assert.equal(messages.filter((m) => m === line).length, 1, `${line}\n${messages.join('\n')}`);
+      }
+      const explained = lines.filter(unreachable);
+      assert.deepEqual(
+        explained.map((l) => l.level),
+        [40, ...explained.slice(1).map(() => 20)],
+        'warn once, then debug',
+      );
+      assert.match(String(explained[0]!.msg), new RegExp(`\\(connect ENOENT ${master}\\): snmpd needs 'master agentx' and 'agentXSocket unix:${master}' in snmpd.conf; retrying quietly$`));
+    } finally {
+      await s.process.stop();
+    }
+  });
+
+  test('an SNMP port already in use: the error names snmp-listen, its file and line, on the terminal of a background start', async () => {
+    const holder = createSocket('udp4');
+    await new Promise<void>((resolve) => holder.bind(0, '127.0.0.1', resolve));
+    try {
+      const snmpPort = holder.address().port;
+      const conf = dir.file('snmp.conf');
+      writeFileSync(conf, `service DB;\nagentx-socket none;\nlisten 127.0.0.1:${await freePort()};\n\nsnmp-listen 127.0.0.1:${snmpPort};\n`);
+      const r = await runCli(process.execPath, [STEVEDORE, '-f', conf], {});
+      assert.equal(r.code, 1);
+      assert.equal(
+        r.stderr.toString().split('\n').filter((l) => l.includes('cannot listen')).join('\n'),
+        `stevedore: cannot listen on 127.0.0.1:${snmpPort} (snmp-listen at ${conf}:5): address in use; choose another port or stop the program holding it`,
+      );
+    } finally {
+      holder.close();
     }
   });
 

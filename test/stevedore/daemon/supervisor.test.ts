@@ -4,6 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { SignalHandlers } from '../../../src/stevedore/process/signal-inbox.js';
+import { syslogWarning } from '../../../src/stevedore/logging/syslog.js';
 import { supervise } from '../../../src/stevedore/process/supervisor.js';
 import { STEVEDORE } from '../../harness/built.js';
 import { FakeTime } from '../../harness/fake-time.js';
@@ -77,6 +78,26 @@ describe('the supervisor', { timeout: 60_000 }, () => {
     };
   };
 
+  test('a worker told to stop that says it is ready on its way out is not restarted: status 0', async () => {
+    const worker = dir.file('late-ready.mjs');
+    const listening = dir.file('listening');
+    // As a worker that got to 'ready' just as SIGTERM came: the message reaches the supervisor after the stop.
+    writeFileSync(
+      worker,
+      `import { writeFileSync } from 'node:fs';\nprocess.on('SIGTERM', () => process.send({ type: 'ready' }, () => process.exit(0)));\nwriteFileSync(${JSON.stringify(listening)}, '');\nsetInterval(() => {}, 1000);\n`,
+    );
+    const lines: string[] = [];
+    const log = pino({ level: 'debug' }, new Writable({ write: (c: Buffer, _e, done) => (lines.push(c.toString()), done()) }));
+    let handlers: SignalHandlers | undefined;
+    let told = false;
+    const done = supervise([worker], log, { ready: () => (told = true), fatal: () => {} }, { attach: (h) => (handlers = h) }, { time: new FakeTime() });
+    await waitFor('the worker to take SIGTERM', () => existsSync(listening));
+    handlers!.stop('SIGTERM');
+    assert.equal(await done, 0);
+    assert.ok(!lines.some((l) => /restarting in/.test(l)), lines.join(''));
+    assert.equal(told, false, 'a stopping stevedore is not reported ready');
+  });
+
   test('a worker that keeps crashing: the supervisor gives up with a clear message, restarting it in between', async () => {
     const loop = crashLoop({ backoffMs: () => 1000, maxCrashes: 3, windowMs: 2500 });
     await loop.nextRestart();
@@ -113,6 +134,7 @@ describe('without -F: in the background', { timeout: 60_000 }, () => {
     assert.equal(r.code, 0, r.stderr.toString());
     assert.match(r.stderr.toString(), /without 'syslog yes;': its log goes nowhere/);
     const pid = Number(readFileSync(pidfile, 'utf8'));
+    assert.match(r.stderr.toString(), new RegExp(`^stevedore: started, pid ${pid}$`, 'm'), 'the terminal is told the pid before the command returns');
     try {
       const res = await fetch(`http://127.0.0.1:${port}/v1/health`);
       assert.equal(res.status, 200);
@@ -133,7 +155,10 @@ describe('without -F: in the background', { timeout: 60_000 }, () => {
       writeFileSync(conf, `service DB; listen 127.0.0.1:${blocker.port}; agentx-socket none; syslog yes;`);
       const r = await runCli(process.execPath, [STEVEDORE, '-f', conf], {});
       assert.equal(r.code, 1);
-      assert.match(r.stderr.toString(), new RegExp(`^stevedore: cannot listen on 127\\.0\\.0\\.1:${blocker.port}: EADDRINUSE`));
+      assert.match(r.stderr.toString(), new RegExp(`^stevedore: cannot listen on 127\\.0\\.0\\.1:${blocker.port} \\(listen at ${conf}:1\\): address in use`, 'm'));
+      // 'syslog yes' on a host whose /dev/log takes nothing: the terminal is told, whatever else fails.
+      const warning = await syslogWarning();
+      assert.equal(r.stderr.toString().includes(warning ?? "'syslog yes;' but"), warning !== null, r.stderr.toString());
     } finally {
       await blocker.process.stop();
     }

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pino from 'pino';
-import { syslogLine, syslogStream } from '../../../src/stevedore/logging/syslog.js';
+import { syslogLine, syslogStream, syslogWarning } from '../../../src/stevedore/logging/syslog.js';
 import { startSyslogReceiver } from '../../harness/syslog-receiver.js';
 import { tempDir } from '../../harness/temp-dir.js';
 import { waitFor } from '../../harness/wait-for.js';
@@ -29,6 +29,28 @@ describe('syslog', { timeout: 30_000 }, () => {
       await new Promise<void>((resolve) => stream.end(resolve));
     } finally {
       await receiver.stop();
+      dir.remove();
+    }
+  });
+
+  test("'syslog yes' with nobody on the socket is a warning that says so and what to do; a live socket is silent", async () => {
+    const dir = tempDir('syslog');
+    const socket = dir.file('log.sock');
+    try {
+      assert.equal(
+        await syslogWarning(socket),
+        `stevedore: warning: 'syslog yes;' but no syslog daemon takes lines on ${socket} (socket ${socket}: No such file or directory): those log lines are lost; start one (rsyslog, systemd-journald) or remove 'syslog yes;'\n`,
+      );
+      const receiver = await startSyslogReceiver(dir);
+      try {
+        assert.equal(receiver.socket, socket);
+        assert.equal(await syslogWarning(socket), null);
+      } finally {
+        await receiver.stop();
+      }
+      // The socket file outlives its daemon: still nobody to take the lines.
+      assert.match((await syslogWarning(socket)) ?? '', /\(socket .*log\.sock: Connection refused\)/);
+    } finally {
       dir.remove();
     }
   });
