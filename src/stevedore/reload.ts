@@ -14,6 +14,7 @@ export function restartOnly(before: Config, after: Config): string[] {
   const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
   const names: [string, unknown, unknown][] = [
     ['listen', before.listen, after.listen],
+    ['http-listen', before.httpListen, after.httpListen],
     ['state-file', before.stateFile, after.stateFile],
     ['pidfile', before.pidfile, after.pidfile],
     ['user', before.user, after.user],
