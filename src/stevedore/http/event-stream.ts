@@ -34,7 +34,8 @@ export class EventStreams {
       if (this.closed) return reply.code(503).send({ error: 'stevedore is stopping', code: 'STOPPING' });
       reply.hijack();
       const res = reply.raw;
-      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
+      // connection: close, so that ending the stream closes the connection too (a stop waits for none).
+      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no', connection: 'close' });
       // Retry after 2 s when the stream breaks (the browser's default is about 3 s).
       res.write('retry: 2000\n\n');
       const from = request.headers['last-event-id'] ?? request.query.after;
