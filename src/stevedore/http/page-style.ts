@@ -12,7 +12,7 @@ h1 { font-size: 22px; margin: 0; }
 .summary { margin: 0; color: var(--muted); }
 form { display: flex; flex-wrap: wrap; gap: 8px; margin: 12px auto; }
 input, select, button { font: inherit; padding: 6px 10px; border: 1px solid var(--line); border-radius: 6px; background: var(--card); color: var(--text); }
-input { flex: 1 1 200px; min-width: 0; }
+input { flex: 1 1 180px; min-width: 0; }
 .service { background: var(--card); border: 1px solid var(--line); border-left: 6px solid var(--unknown); border-radius: 8px; margin: 0 0 12px; overflow: hidden; }
 .service[data-state="ok"] { border-left-color: var(--ok); }
 .service[data-state="failing"] { border-left-color: var(--failing); }
@@ -26,7 +26,9 @@ input { flex: 1 1 200px; min-width: 0; }
 .state[data-state="failing"] { background: var(--failing); }
 .state[data-state="stale"] { background: var(--stale); }
 .state[data-state="degraded"] { background: var(--degraded); }
-table { width: 100%; border-collapse: collapse; }
+table { width: 100%; border-collapse: collapse; table-layout: fixed; }
+table:has(tbody:empty) { display: none; }
+th:nth-child(1) { width: 22%; } th:nth-child(2) { width: 11%; } th:nth-child(3) { width: 21%; } th:nth-child(4) { width: 6%; }
 th, td { text-align: left; padding: 6px 12px; border-top: 1px solid var(--line); vertical-align: top; }
 th { font-size: 12px; color: var(--muted); font-weight: 600; }
 td.output { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 13px; word-break: break-word; white-space: pre-wrap; }
@@ -41,7 +43,8 @@ footer { color: var(--muted); font-size: 13px; padding-bottom: 24px; }
   table, tbody, tr, td { display: block; width: 100%; }
   tr { border-top: 1px solid var(--line); padding: 6px 0; }
   td { border: 0; padding: 2px 12px; }
-  td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); font-size: 12px; }
+  td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); font: 12px system-ui, sans-serif; }
+  td.name::before { content: none; }
   td.name { font-size: 15px; }
 }
 `;
