@@ -5,14 +5,15 @@
 # python3 to stand in for a syslog daemon (a unix datagram socket, which Node lacks), libfaketime
 # to step a real stevedore's system clock; the NMS tools docs/nms/ is tested with: Nagios
 # check_snmp, snmptt, Prometheus snmp_exporter and its generator (Debian 12 ships
-# prometheus-snmp-generator inside prometheus-snmp-exporter).
+# prometheus-snmp-generator inside prometheus-snmp-exporter); promtool (in prometheus) to check
+# /metrics; Chromium, headless, for the status page's browser test.
 set -euo pipefail
 if [ "$(id -u)" -ne 0 ]; then
   echo "setup: run as root (it installs Debian packages): sudo npm run setup" >&2
   exit 1
 fi
 packages=(m4 snmpd snmp snmptrapd smitools docker.io busybox-static etcd-server etcd-client iproute2 curl time python3 faketime
-  monitoring-plugins-standard snmptt prometheus-snmp-exporter)
+  monitoring-plugins-standard snmptt prometheus-snmp-exporter prometheus chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
