@@ -29,9 +29,10 @@ const dir = tempDir('bench-stevedore-agentx');
 // instances going stale (and as many notifications) would be measured with the walks.
 const snmpd = await startSnmpd(dir.path, { config: ['agentXTimeout 5'] });
 const port = await freePort();
+const readPort = await freePort();
 const conf = dir.file('stevedore.conf');
 stateFile(dir.file('state.json'), INSTANCES, SERVICES);
-writeFileSync(conf, [...Array.from({ length: SERVICES }, (_, s) => `service svc${s} { ttl 1h; }`), `listen 127.0.0.1:${port};`, `agentx-socket ${snmpd.agentx};`, `state-file ${dir.file('state.json')};`, 'log-level warn;'].join('\n'));
+writeFileSync(conf, [...Array.from({ length: SERVICES }, (_, s) => `service svc${s} { ttl 1h; }`), `listen 127.0.0.1:${port};`, `http-listen 127.0.0.1:${readPort};`, `agentx-socket ${snmpd.agentx};`, `state-file ${dir.file('state.json')};`, 'log-level warn;'].join('\n'));
 const stevedore = await startProcess({
   name: 'stevedore',
   command: process.execPath,
@@ -39,7 +40,7 @@ const stevedore = await startProcess({
   args: [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), STEVEDORE, '-F', '-s', '-f', conf],
   dir: dir.path,
   ready: async () => {
-    const h = (await (await fetch(`http://127.0.0.1:${port}/v1/health`)).json()) as { instances: number; agentx: { registrations: { state: string }[] } };
+    const h = (await (await fetch(`http://127.0.0.1:${readPort}/v1/health`)).json()) as { instances: number; agentx: { registrations: { state: string }[] } };
     return h.instances === INSTANCES && h.agentx.registrations[0]?.state === 'registered';
   },
 });

@@ -7,14 +7,15 @@
 # check_snmp, snmptt, Prometheus snmp_exporter and its generator (Debian 12 ships
 # prometheus-snmp-generator inside prometheus-snmp-exporter); pysnmp (python3-pysnmp4) as an SNMP
 # client independent of Net-SNMP; systemd for systemd-analyze, which verifies conf/stevedore.service
-# (installing it starts nothing: the machine keeps its own init).
+# (installing it starts nothing: the machine keeps its own init); promtool (in prometheus) to check
+# /metrics; Chromium, headless, for the status page's browser test.
 set -euo pipefail
 if [ "$(id -u)" -ne 0 ]; then
   echo "setup: run as root (it installs Debian packages): sudo npm run setup" >&2
   exit 1
 fi
 packages=(m4 snmpd snmp snmptrapd smitools docker.io busybox-static etcd-server etcd-client iproute2 curl time python3 faketime
-  monitoring-plugins-standard snmptt prometheus-snmp-exporter python3-pysnmp4 systemd)
+  monitoring-plugins-standard snmptt prometheus-snmp-exporter python3-pysnmp4 systemd prometheus chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

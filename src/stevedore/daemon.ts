@@ -22,6 +22,7 @@ import { Registry } from './registry/registry.js';
 import { Sweeper } from './registry/sweeper.js';
 import { EngineApi } from '../docker/engine-api.js';
 import { DockerFollower } from './integrations/docker/follower.js';
+import { buildReadApi } from './http/app.js';
 import { AgentxService } from './snmp/agentx-service.js';
 import { EmbeddedAgent } from './snmp/embedded-agent.js';
 import { tallymanView } from './snmp/tallyman-view.js';
@@ -75,20 +76,29 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
     admission: config,
     logger: log,
     time,
+    readListeners: config.httpListen,
+    containers: () => {
+      const follower = docker.current;
+      return follower === null ? null : { match: (hostname, address) => follower.match(hostname, address), verifySource: config.verifySource };
+    },
+  });
+  const reads = buildReadApi({
+    registry,
+    access: config,
+    logger: log,
+    time,
+    metrics: { reports: collector.reports, agentx: () => agentx.current?.health().status.state ?? 'off' },
     health: {
       process: () => ({ pid: process.pid }),
       agentx: () => agentx.current?.health() ?? { status: { state: 'off' } },
       docker: () => ({ ...(docker.current?.health() ?? { state: 'off' }), verifySource: config.verifySource }),
       snmp: () => embedded.health(config),
     },
-    containers: () => {
-      const follower = docker.current;
-      return follower === null ? null : { match: (hostname, address) => follower.match(hostname, address), verifySource: config.verifySource };
-    },
   });
   let servers: Server[] | undefined;
   try {
     servers = await listenAll(collector.app, config.listen, config, (i) => declaredAt(config, 'listen', i));
+    servers.push(...(await listenAll(reads.app, config.httpListen, config, (i) => declaredAt(config, 'http-listen', i))));
     await embedded.start(config);
     dropPrivileges(config.user, config.group);
     await stateFile?.probe();
@@ -98,7 +108,9 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
     readiness.fatal(message);
     await closeAll(servers ?? []);
     embedded.close();
+    reads.close();
     await collector.app.close();
+    await reads.app.close();
     return 1;
   }
   await agentx.apply(config);
@@ -121,14 +133,17 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
           config = next;
           registry.reconfigure(next);
           collector.reconfigure(next);
+          reads.reconfigure(next);
           log.level = logLevel(options, next);
           await agentx.apply(next);
           await docker.apply(next);
         },
       }),
     stop: async () => {
+      reads.close();
       await closeAll(servers);
       await collector.app.close();
+      await reads.app.close();
       await agentx.stop();
       await docker.stop();
       embedded.close();

@@ -21,6 +21,11 @@ export function endpoints(config: Config): Endpoint[] {
   return [
     { endpoint: 'collector', address: config.listen.map(formatHostPort).join(', '), about: 'tallyman reports: POST /v1/report' },
     {
+      endpoint: 'read listener',
+      address: config.httpListen.length > 0 ? config.httpListen.map(formatHostPort).join(', ') : null,
+      about: config.httpListen.length > 0 ? 'the status page (GET /), the JSON API, /metrics, /v1/events' : 'http-listen turns it on',
+    },
+    {
       endpoint: 'embedded SNMP agent',
       address: config.snmpListen && `udp:${formatHostPort(config.snmpListen)}`,
       about: config.snmpListen ? 'TALLYMAN-MIB for the NMS' : 'snmp-listen turns it on',

@@ -15,6 +15,7 @@ export function restartOnly(before: Config, after: Config): string[] {
   const names: [string, unknown, unknown][] = [
     ['listen', before.listen, after.listen],
     ['max-connections', before.maxConnections, after.maxConnections],
+    ['http-listen', before.httpListen, after.httpListen],
     ['state-file', before.stateFile, after.stateFile],
     ['pidfile', before.pidfile, after.pidfile],
     ['user', before.user, after.user],

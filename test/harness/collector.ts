@@ -9,11 +9,16 @@ import { Registry } from '../../src/stevedore/registry/registry.js';
 import { serviceConfig } from './config-fixture.js';
 import { Sweeper } from '../../src/stevedore/registry/sweeper.js';
 import { FakeTime } from './fake-time.js';
+import { buildReadApi, type ReadApi, type ReadApiOptions } from '../../src/stevedore/http/app.js';
+
 
 export const cidr = (text: string): Cidr => {
   const [address = '', prefix = ''] = text.split('/');
   return { family: address.includes(':') ? 6 : 4, address, prefix: Number(prefix), text };
 };
+
+/** Loopback may read, no token: http-allow and http-token as by default. */
+export const LOOPBACK_READS: ReadApiOptions['access'] = { httpAllow: ['127.0.0.0/8', '::1/128'].map(cidr), httpToken: null };
 
 export const LOOPBACK_AND_PRIVATE = ['127.0.0.0/8', '::1/128', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'].map(cidr);
 
@@ -21,7 +26,11 @@ export const LOOPBACK_AND_PRIVATE = ['127.0.0.0/8', '::1/128', '10.0.0.0/8', '17
 export const OPEN_ADMISSION: AdmissionSettings = { allow: LOOPBACK_AND_PRIVATE, deny: [], token: null, rateLimit: { perSecond: 50, burst: 200 } };
 
 export interface RunningCollector {
+  /** The report listener. */
   url: string;
+  /** The read listener: JSON API, /metrics, /v1/events, the page. */
+  readUrl: string;
+  reads: ReadApi;
   registry: Registry;
   /** The collector's time: the rate limit and once-a-minute warnings (monotonic), /v1/health (wall). */
   time: FakeTime;
@@ -29,13 +38,23 @@ export interface RunningCollector {
   /** The log lines written so far, parsed. */
   logs: Record<string, unknown>[];
   post(body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> | null; headers: Headers }>;
-  get(path: string): Promise<{ status: number; body: unknown }>;
+  /** GETs from the read listener. */
+  get(path: string, headers?: Record<string, string>): Promise<{ status: number; body: unknown }>;
   close(): Promise<void>;
 }
 
-/** A collector on a real loopback port, with fake time (its deadlines swept as it advances) and its log captured. */
+/**
+ * A collector and its read listener on real loopback ports, with fake time (its deadlines swept
+ * as it advances) and their log captured.
+ */
 export async function startCollector(
-  options: Partial<Omit<CollectorOptions, 'registry' | 'logger' | 'time'>> & { registry?: Partial<RegistrySettings>; host?: string } = {},
+  options: Partial<Omit<CollectorOptions, 'registry' | 'logger' | 'time'>> & {
+    registry?: Partial<RegistrySettings>;
+    host?: string;
+    health?: ReadApiOptions['health'];
+    reads?: ReadApiOptions['access'];
+    agentx?: ReadApiOptions['metrics']['agentx'];
+  } = {},
 ): Promise<RunningCollector> {
   const time = new FakeTime();
   const registry = new Registry(
@@ -51,19 +70,32 @@ export async function startCollector(
       done();
     },
   });
+  const logger = pino({ level: 'info' }, sink);
   const collector = buildCollector({
     registry,
     time,
-    logger: pino({ level: 'info' }, sink),
+    logger,
     admission: options.admission ?? OPEN_ADMISSION,
     ...(options.bodyLimit !== undefined && { bodyLimit: options.bodyLimit }),
+    ...(options.readListeners !== undefined && { readListeners: options.readListeners }),
+  });
+  const reads = buildReadApi({
+    registry,
+    time,
+    logger,
+    access: options.reads ?? LOOPBACK_READS,
+    metrics: { reports: collector.reports, agentx: options.agentx ?? (() => 'off') },
     ...(options.health !== undefined && { health: options.health }),
   });
   await collector.app.listen({ host: options.host ?? '127.0.0.1', port: 0 });
+  await reads.app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = collector.app.server.address() as AddressInfo;
   const url = `http://${options.host === '::' ? '127.0.0.1' : (options.host ?? '127.0.0.1')}:${port}`;
+  const readUrl = `http://127.0.0.1:${(reads.app.server.address() as AddressInfo).port}`;
   return {
     url,
+    readUrl,
+    reads,
     registry,
     time,
     collector,
@@ -77,13 +109,14 @@ export async function startCollector(
       const text = await res.text();
       return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : null, headers: res.headers };
     },
-    async get(path) {
-      const res = await fetch(`${url}${path}`);
+    async get(path, headers = {}) {
+      const res = await fetch(`${readUrl}${path}`, { headers });
       return { status: res.status, body: await res.json() };
     },
-    close: () => {
+    close: async () => {
       sweeper.stop();
-      return collector.app.close();
+      reads.close();
+      await Promise.all([collector.app.close(), reads.app.close()]);
     },
   };
 }

@@ -7,11 +7,16 @@ import type { TempDir } from './temp-dir.js';
 
 export interface RunningStevedore {
   process: ManagedProcess;
+  /** The report listener (listen). */
   port: number;
   url: string;
+  /** The read listener (http-listen): JSON API, /metrics, /v1/events, the page. */
+  readPort: number;
+  readUrl: string;
   configFile: string;
   /** Replaces the configuration file (then send SIGHUP to reload). */
   rewrite(config: string): void;
+  /** GETs JSON from the read listener. */
   get(path: string): Promise<{ status: number; body: unknown }>;
   /** POSTs a report; `from` is the local address to send from (127.0.0.2, another loopback address). */
   post(report: unknown, options?: { from?: string }): Promise<number>;
@@ -20,32 +25,46 @@ export interface RunningStevedore {
 }
 
 /**
- * Starts the built stevedore in the foreground (-F) on a private loopback port with the given
- * configuration statements; `listen` and `agentx-socket none` are added unless the text has them.
+ * Starts the built stevedore in the foreground (-F) on private loopback ports with the given
+ * configuration statements; `listen`, `http-listen` and `agentx-socket none` are added unless
+ * the text has them.
  */
-export async function startStevedore(dir: TempDir, statements: string, options: { args?: string[]; name?: string; port?: number; env?: NodeJS.ProcessEnv } = {}): Promise<RunningStevedore> {
+export async function startStevedore(
+  dir: TempDir,
+  statements: string,
+  options: { args?: string[]; name?: string; port?: number; readPort?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<RunningStevedore> {
   const port = options.port ?? (await freePort());
+  const readPort = options.readPort ?? (await freePort());
   const configFile = dir.file(`${options.name ?? 'stevedore'}.conf`);
   const compose = (text: string): string =>
-    [/(^|[;\s])listen\s/.test(text) ? '' : `listen 127.0.0.1:${port};`, /agentx-socket/.test(text) ? '' : 'agentx-socket none;', text].join('\n');
+    [
+      /(^|[;\s])listen\s/.test(text) ? '' : `listen 127.0.0.1:${port};`,
+      /http-listen\s/.test(text) ? '' : `http-listen 127.0.0.1:${readPort};`,
+      /agentx-socket/.test(text) ? '' : 'agentx-socket none;',
+      text,
+    ].join('\n');
   writeFileSync(configFile, compose(statements));
   const url = `http://127.0.0.1:${port}`;
+  const readUrl = `http://127.0.0.1:${readPort}`;
   const managed = await startProcess({
     name: options.name ?? 'stevedore',
     command: process.execPath,
     args: [STEVEDORE, '-F', ...(options.args ?? ['-s']), '-f', configFile],
     dir: dir.path,
     ...(options.env !== undefined && { env: { ...process.env, ...options.env } }),
-    ready: async () => (await fetch(`${url}/v1/health`)).ok,
+    ready: async () => (await fetch(`${readUrl}/v1/health`)).ok,
   });
   return {
     process: managed,
     port,
     url,
+    readPort,
+    readUrl,
     configFile,
     rewrite: (text) => writeFileSync(configFile, compose(text)),
     async get(path) {
-      const res = await fetch(`${url}${path}`);
+      const res = await fetch(`${readUrl}${path}`);
       return { status: res.status, body: await res.json() };
     },
     async post(report, { from } = {}) {

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { BearerCheck } from '../../common/bearer-token.js';
 import type { Time } from '../../common/time.js';
 import type { Config } from '../config/config.js';
 import { AccessList, normaliseAddress } from './access-list.js';
@@ -7,7 +7,6 @@ import { refusals, type Refusal } from './refusal.js';
 
 export type AdmissionSettings = Pick<Config, 'allow' | 'deny' | 'token' | 'rateLimit'>;
 
-const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
 const sameLimit = (a: AdmissionSettings['rateLimit'], b: AdmissionSettings['rateLimit']): boolean =>
   a === b || (a !== null && b !== null && a.perSecond === b.perSecond && a.burst === b.burst);
 
@@ -19,7 +18,7 @@ const sameLimit = (a: AdmissionSettings['rateLimit'], b: AdmissionSettings['rate
  */
 export class Admission {
   private access!: AccessList;
-  private tokenDigest: Buffer | null = null;
+  private bearer: BearerCheck | null = null;
   private limiter: RateLimiter | null = null;
 
   constructor(settings: AdmissionSettings, private readonly time: Time) {
@@ -28,7 +27,7 @@ export class Admission {
 
   update(settings: AdmissionSettings): void {
     this.access = new AccessList(settings.allow, settings.deny);
-    this.tokenDigest = settings.token === null ? null : digest(settings.token);
+    this.bearer = settings.token === null ? null : new BearerCheck(settings.token);
     if (!sameLimit(this.limiter?.limit ?? null, settings.rateLimit)) {
       this.limiter = settings.rateLimit === null ? null : new RateLimiter(settings.rateLimit, this.time);
     }
@@ -41,12 +40,9 @@ export class Admission {
     if (decision === 'denied') return refusals.denied(address);
     if (decision === 'not-allowed') return refusals.notAllowed(address);
     if (this.limiter !== null && !this.limiter.take(address)) return refusals.rateLimited(address, this.limiter.retryAfterSeconds(address));
-    if (this.tokenDigest !== null) {
-      const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-      if (!bearer) return refusals.tokenMissing();
-      // Compare digests: equal length, constant time, and the token's length is not revealed.
-      if (!timingSafeEqual(digest(bearer[1] as string), this.tokenDigest)) return refusals.tokenWrong();
-    }
+    const verdict = this.bearer?.verdict(authorization) ?? 'ok';
+    if (verdict === 'missing') return refusals.tokenMissing();
+    if (verdict === 'wrong') return refusals.tokenWrong();
     return null;
   }
 

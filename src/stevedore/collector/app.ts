@@ -1,4 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { formatHostPort, type HostPort } from '../../common/host-port.js';
 import { REPORT_PATH } from '../../common/report.js';
 import type { Time } from '../../common/time.js';
 import type { RegistryReader, RegistryWriter } from '../registry/ports.js';
@@ -6,9 +7,8 @@ import { Admission, type AdmissionSettings } from './admission.js';
 import type { ContainerCheck } from './container-check.js';
 import { OnceAMinute } from './once-a-minute.js';
 import { Refusal, refusals } from './refusal.js';
-import { healthRoute, type HealthSection } from './routes/health.js';
 import { reportRoute } from './routes/report.js';
-import { servicesRoutes } from './routes/services.js';
+import { ReportTally } from './report-tally.js';
 import { validationMessage } from './validation-message.js';
 
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
@@ -17,11 +17,11 @@ export interface CollectorOptions {
   registry: RegistryReader & RegistryWriter;
   admission: AdmissionSettings;
   logger: FastifyBaseLogger;
-  /** The monotonic clock of the rate limit and of once-a-minute warnings, and the wall clock of /v1/health. */
+  /** The monotonic clock of the rate limit and of once-a-minute warnings. */
   time: Time;
   bodyLimit?: number;
-  /** Extra sections of GET /v1/health, by name. */
-  health?: Record<string, HealthSection>;
+  /** The read listener's addresses (http-listen), named when a GET comes here; empty when it is off. */
+  readListeners?: readonly HostPort[];
   /** The Docker follower, when stevedore follows Docker; a function, so a reload can swap it. */
   containers?: () => ContainerCheck | null;
 }
@@ -30,6 +30,14 @@ export interface Collector {
   app: FastifyInstance;
   /** Applies a reloaded configuration's allow, deny, token and rate-limit. */
   reconfigure(settings: AdmissionSettings): void;
+  /** Reports by service and result, accepted or refused. */
+  reports: ReportTally;
+}
+
+/** Where reads are, for a GET sent to the report listener. */
+function readsAre(readListeners: readonly HostPort[]): string {
+  if (readListeners.length === 0) return 'the read listener is off (http-listen none)';
+  return `reads are on the read listener (http-listen): ${readListeners.map((a) => `http://${formatHostPort(a)}`).join(', ')}`;
 }
 
 /** What fastify's own errors mean for a reporter. */
@@ -77,9 +85,13 @@ export function buildCollector(options: CollectorOptions): Collector {
   // Reports are JSON only: without this, fastify's own text/plain parser hands the schema a string.
   app.removeContentTypeParser('text/plain');
 
-  /** Every refusal is answered here, from the catalogue; a refused report counts once in reportsRejected. */
+  const reports = new ReportTally(options.registry);
+  /** Every refusal is answered here, from the catalogue; a refused report counts once in reportsRejected and in the tally. */
   const refuse = (refusal: Refusal, request: FastifyRequest, reply: FastifyReply): void => {
-    if (request.routeOptions.url === REPORT_PATH) options.registry.countRejected();
+    if (request.routeOptions.url === REPORT_PATH) {
+      options.registry.countRejected();
+      reports.count((request.body as { service?: unknown } | undefined)?.service, refusal.code);
+    }
     if (refusal.retryAfterSeconds !== null) void reply.header('retry-after', String(refusal.retryAfterSeconds));
     void reply.code(refusal.statusCode).send({ error: refusal.message, code: refusal.code });
   };
@@ -88,13 +100,12 @@ export function buildCollector(options: CollectorOptions): Collector {
     if (!(error instanceof Refusal) && refusal.statusCode >= 500) request.log.error({ err: error }, 'request failed');
     refuse(refusal, request, reply);
   });
+  const elsewhere = readsAre(options.readListeners ?? []);
   app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).send({ error: `no ${request.method} ${request.url} here: the API is POST /v1/report, GET /v1/services, GET /v1/services/NAME, GET /v1/health`, code: 'NO_ROUTE' });
+    void reply.code(404).send({ error: `no ${request.method} ${request.url} here: this listener takes POST ${REPORT_PATH} only; ${elsewhere}`, code: 'NO_ROUTE' });
   });
 
-  reportRoute(app, { registry: options.registry, admission, warnings: new OnceAMinute(time), containers: options.containers ?? (() => null) });
-  servicesRoutes(app, options.registry);
-  healthRoute(app, options.registry, options.time, options.health ?? {});
+  reportRoute(app, { registry: options.registry, admission, warnings: new OnceAMinute(time), containers: options.containers ?? (() => null), reports });
 
-  return { app, reconfigure: (settings) => admission.update(settings) };
+  return { app, reconfigure: (settings) => admission.update(settings), reports };
 }

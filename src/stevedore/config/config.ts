@@ -89,6 +89,12 @@ export interface Config {
   token: string | null;
   /** Per source address; null: `rate-limit off`. [50 200] */
   rateLimit: RateLimit | null;
+  /** Read listeners (JSON API, /metrics, /v1/events, the status page); empty for `http-listen none`. [127.0.0.1:8991] */
+  httpListen: HostPort[];
+  /** Who may read. [loopback] */
+  httpAllow: Cidr[];
+  /** Reads must carry `Authorization: Bearer TOKEN`; null: no token needed. */
+  httpToken: string | null;
   /** Open connections per listen address; more are closed at once. [512] */
   maxConnections: number;
   stateFile: string | null;

@@ -135,8 +135,9 @@ const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'erro
 const SYSLOG_FACILITIES = ['kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv', 'ftp',
   'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7'] as const;
 
+const LOOPBACK = ['127.0.0.0/8', '::1/128'];
 /** Loopback and the private ranges: RFC 1918 for IPv4, RFC 4193 unique local for IPv6. */
-const PRIVATE_RANGES = ['127.0.0.0/8', '::1/128', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'];
+const PRIVATE_RANGES = [...LOOPBACK, '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'];
 
 export const SERVICE_STATEMENTS: readonly StatementSpec<ServiceDraft>[] = [
   one<ServiceDraft, string>({
@@ -369,8 +370,35 @@ export const STATEMENTS: readonly StatementSpec<Draft>[] = [
     store: (draft, value) => void (draft.settings.token = value),
   }),
   rateLimit,
+  one<Draft, Config['httpListen'][number] | null>({
+    name: 'http-listen', synopsis: 'ADDRESS:PORT | none', help: 'where stevedore answers reads: JSON API, /metrics, events, page (repeatable)', default: { args: ['127.0.0.1:8991'] },
+    repeatable: true,
+    check: (arg) => (arg.value === 'none' ? valid(null) : parseHostPort(arg.value, null, "ADDRESS:PORT, as 127.0.0.1:8991 or [::1]:8991, or 'none'")),
+    store(draft, value, arg) {
+      // Kept apart from `listen`'s addresses in the same map: a clash between the two is a bind error.
+      const key = value === null ? 'http none' : `http ${value.host} ${value.port}`;
+      const clash = value === null ? [...draft.listenedAt.keys()].find((k) => k.startsWith('http ')) : draft.listenedAt.has('http none') ? 'http none' : key;
+      const earlier = clash === undefined ? undefined : draft.listenedAt.get(clash);
+      if (earlier) {
+        const why = value === null || clash === 'http none' ? "'http-listen none' turns the read listener off: give addresses or none, not both" : 'already given';
+        return { code: 'CONFIG_DUPLICATE', message: `http-listen '${arg.value}': ${why} (see ${earlier.file}:${earlier.line})`, at: arg.loc };
+      }
+      draft.listenedAt.set(key, arg.loc);
+      if (value !== null) draft.settings.httpListen.push(value);
+    },
+  }),
+  many<Draft, Config['httpAllow'][number]>({
+    name: 'http-allow', synopsis: 'CIDR...', help: 'who may read from http-listen (repeatable)', default: { args: LOOPBACK },
+    check: (arg) => parseCidr(arg.value),
+    store: (draft, value) => void draft.settings.httpAllow.push(value),
+  }),
+  one<Draft, string>({
+    name: 'http-token', synopsis: 'STRING', help: 'reads must carry it (Authorization: Bearer)', default: { shown: 'none' },
+    check: (arg) => parseToken(arg.value),
+    store: (draft, value) => void (draft.settings.httpToken = value),
+  }),
   one<Draft, number>({
-    name: 'max-connections', synopsis: 'N', help: 'open connections per listen address; more are closed at once', default: { args: ['512'] },
+    name: 'max-connections', synopsis: 'N', help: 'open connections per listen and http-listen address; more are closed at once', default: { args: ['512'] },
     check: count,
     store: (draft, value) => void (draft.settings.maxConnections = value),
   }),

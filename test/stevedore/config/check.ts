@@ -71,6 +71,12 @@ export function defaults(overrides: Partial<CheckedConfig> = {}): CheckedConfig 
     deny: [],
     token: null,
     rateLimit: { perSecond: 50, burst: 200 },
+    httpListen: [{ host: '127.0.0.1', port: 8991 }],
+    httpAllow: [
+      { family: 4, address: '127.0.0.0', prefix: 8, text: '127.0.0.0/8' },
+      { family: 6, address: '::1', prefix: 128, text: '::1/128' },
+    ],
+    httpToken: null,
     maxConnections: 512,
     stateFile: null,
     pidfile: null,

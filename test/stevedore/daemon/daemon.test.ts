@@ -140,7 +140,7 @@ describe('stevedore as a daemon', { timeout: 60_000 }, () => {
     const s = await startStevedore(dir, 'service DB;');
     try {
       const conf = dir.file('second.conf');
-      writeFileSync(conf, `service DB;\nagentx-socket none;\nlisten 127.0.0.1:${s.port};\n`);
+      writeFileSync(conf, `service DB;\nagentx-socket none;\nlisten 127.0.0.1:${s.port};\nhttp-listen none;\n`);
       const r = await runCli(process.execPath, [STEVEDORE, '-F', '-f', conf], {});
       assert.equal(r.code, 1);
       assert.ok(
@@ -213,8 +213,8 @@ describe('stevedore as a daemon', { timeout: 60_000 }, () => {
 
   describe('signals during start-up', () => {
     test('SIGHUP while starting: stevedore starts, then reloads', async () => {
-      const port = await freePort();
-      writeFileSync(dir.file('slow.conf'), `service DB; listen 127.0.0.1:${port}; agentx-socket none;`);
+      const [port, readPort] = [await freePort(), await freePort()];
+      writeFileSync(dir.file('slow.conf'), `service DB; listen 127.0.0.1:${port}; http-listen 127.0.0.1:${readPort}; agentx-socket none;`);
       // The first load signs its start, then takes a second: the window the SIGHUP aims at.
       const slow = `test -e ${dir.file('loading')} || { touch ${dir.file('loading')}; sleep 1; }; cat`;
       const s = await startProcess({
@@ -227,7 +227,7 @@ describe('stevedore as a daemon', { timeout: 60_000 }, () => {
       try {
         process.kill(s.pid, 'SIGHUP');
         await waitFor('it to serve, then reload', () => s.log().includes('configuration reloaded'), 15_000);
-        assert.ok((await fetch(`http://127.0.0.1:${port}/v1/health`)).ok);
+        assert.ok((await fetch(`http://127.0.0.1:${readPort}/v1/health`)).ok);
       } finally {
         assert.deepEqual(await s.stop(), { code: 0, signal: null });
       }
@@ -239,7 +239,7 @@ describe('stevedore as a daemon', { timeout: 60_000 }, () => {
       assert.equal(await first.post({ service: 'DB', hostname: 'c1', exitCode: 0 }), 204);
       await first.process.stop();
       const saved = readFileSync(state, 'utf8');
-      writeFileSync(dir.file('hang.conf'), `service DB; listen 127.0.0.1:${await freePort()}; agentx-socket none; state-file ${state};`);
+      writeFileSync(dir.file('hang.conf'), `service DB; listen 127.0.0.1:${await freePort()}; http-listen none; agentx-socket none; state-file ${state};`);
       for (const signal of ['SIGTERM', 'SIGINT'] as const) {
         const pidFile = dir.file(`${signal}.pid`);
         const hang = `sh -c 'echo $$ > ${pidFile}; exec sleep 1000'; cat`;
@@ -256,7 +256,7 @@ describe('stevedore as a daemon', { timeout: 60_000 }, () => {
   });
 
   test('with user and a state file its user cannot write, stevedore refuses to start and says why', async () => {
-    writeFileSync(dir.file('u.conf'), `service DB; listen 127.0.0.1:${await freePort()}; agentx-socket none; user nobody; group nogroup; state-file ${dir.file('state.json')};`);
+    writeFileSync(dir.file('u.conf'), `service DB; listen 127.0.0.1:${await freePort()}; http-listen none; agentx-socket none; user nobody; group nogroup; state-file ${dir.file('state.json')};`);
     const started = await runCli(process.execPath, [STEVEDORE, '-F', '-s', '-f', dir.file('u.conf')], {});
     assert.equal(started.code, 1);
     assert.match(started.stdout.toString(), /cannot write the state file .*state\.json: EACCES \(its directory must be writable by the user stevedore runs as\)/);

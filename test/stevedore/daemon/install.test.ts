@@ -77,7 +77,7 @@ describe('installed as a service (README "Install as a service")', { timeout: 12
   test('the installed example configuration runs as the unit runs it: the worker as stevedore, the pidfile removed', async () => {
     requireTool('m4', 'm4');
     const conf = `${prefix}/lib/node_modules/tallyman/conf`;
-    const [port, snmpPort] = [await freePort(), await freePort()];
+    const [port, readPort, snmpPort] = [await freePort(), await freePort(), await freePort()];
     const state = dir.file('state');
     mkdirSync(state);
     chownSync(state, uidOf('stevedore')!, uidOf('stevedore')!);
@@ -89,23 +89,28 @@ describe('installed as a service (README "Install as a service")', { timeout: 12
         ["m4_define(`COLLECTOR_PORT', `8990')", `m4_define(\`COLLECTOR_PORT', \`${port}')`],
         ['listen [::1]:COLLECTOR_PORT;', `listen [::1]:${await freePort('::1')};`],
         ['snmp-listen 127.0.0.1:16161;', `snmp-listen 127.0.0.1:${snmpPort};`],
+        ['http-listen 127.0.0.1:8991;', `http-listen 127.0.0.1:${readPort};`],
         ['/var/lib/stevedore/registry.json', `${state}/registry.json`],
         ['/run/stevedore.pid', pidfile],
         ['unix:/var/agentx/master', `unix:${dir.file('agentx')}`],
         ['/var/run/docker.sock', dir.file('docker.sock')],
       ]),
     );
-    const url = `http://127.0.0.1:${port}`;
+    // Reads are on the read listener, with the example's bearer token.
+    const url = `http://127.0.0.1:${readPort}`;
+    const token = /^http-token (\S+);/m.exec(readFileSync(`${conf}/stevedore.conf`, 'utf8'))?.[1];
+    assert.ok(token, 'the example sets http-token');
+    const read = (path: string): Promise<Response> => fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } });
     const s = await startProcess({
       name: 'installed',
       command: `${prefix}/bin/stevedore`,
       args: ['-F', '-f', `${conf}/test.conf`],
       dir: dir.path,
-      ready: async () => (await fetch(`${url}/v1/health`)).ok,
+      ready: async () => (await read('/v1/health')).ok,
     });
     let worker: number;
     try {
-      worker = ((await (await fetch(`${url}/v1/health`)).json()) as { process: { pid: number } }).process.pid;
+      worker = ((await (await read('/v1/health')).json()) as { process: { pid: number } }).process.pid;
       const uid = Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${worker}/status`, 'utf8'))?.[1]);
       assert.equal(uid, uidOf('stevedore'));
       assert.equal(Number(readFileSync(pidfile, 'utf8')), s.pid);

@@ -126,17 +126,17 @@ describe('without -F: in the background', { timeout: 60_000 }, () => {
   afterEach(() => dir.remove());
 
   test('returns 0 once the daemon serves; the pidfile names it; SIGTERM stops it and removes the pidfile', async () => {
-    const port = await freePort();
+    const [port, readPort] = [await freePort(), await freePort()];
     const conf = dir.file('bg.conf');
     const pidfile = dir.file('stevedore.pid');
-    writeFileSync(conf, `service DB; listen 127.0.0.1:${port}; agentx-socket none; pidfile ${pidfile};`);
+    writeFileSync(conf, `service DB; listen 127.0.0.1:${port}; http-listen 127.0.0.1:${readPort}; agentx-socket none; pidfile ${pidfile};`);
     const r = await runCli(process.execPath, [STEVEDORE, '-f', conf], {});
     assert.equal(r.code, 0, r.stderr.toString());
     assert.match(r.stderr.toString(), /without 'syslog yes;': its log goes nowhere/);
     const pid = Number(readFileSync(pidfile, 'utf8'));
     assert.match(r.stderr.toString(), new RegExp(`^stevedore: started, pid ${pid}$`, 'm'), 'the terminal is told the pid before the command returns');
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/v1/health`);
+      const res = await fetch(`http://127.0.0.1:${readPort}/v1/health`);
       assert.equal(res.status, 200);
       const again = await runCli(process.execPath, [STEVEDORE, '-F', '-f', conf], {});
       assert.equal(again.code, 1);
@@ -152,7 +152,7 @@ describe('without -F: in the background', { timeout: 60_000 }, () => {
     const blocker = await startStevedore(dir, 'service DB;', { name: 'blocker' });
     try {
       const conf = dir.file('bg.conf');
-      writeFileSync(conf, `service DB; listen 127.0.0.1:${blocker.port}; agentx-socket none; syslog yes;`);
+      writeFileSync(conf, `service DB; listen 127.0.0.1:${blocker.port}; http-listen none; agentx-socket none; syslog yes;`);
       const r = await runCli(process.execPath, [STEVEDORE, '-f', conf], {});
       assert.equal(r.code, 1);
       assert.match(r.stderr.toString(), new RegExp(`^stevedore: cannot listen on 127\\.0\\.0\\.1:${blocker.port} \\(listen at ${conf}:1\\): address in use`, 'm'));

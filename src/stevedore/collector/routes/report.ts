@@ -6,6 +6,7 @@ import type { Admission } from '../admission.js';
 import type { ContainerCheck } from '../container-check.js';
 import { normaliseAddress } from '../access-list.js';
 import type { OnceAMinute } from '../once-a-minute.js';
+import type { ReportTally } from '../report-tally.js';
 import { refusals } from '../refusal.js';
 import { MAX_VALUE_DEPTH, reportSchema, withinDepth } from '../../../common/report-schema.js';
 
@@ -15,6 +16,8 @@ export interface ReportRouteDeps {
   warnings: OnceAMinute;
   /** The Docker follower, when docker-socket is set; read per report, so a reload swaps it. */
   containers: () => ContainerCheck | null;
+  /** Counts the accepted; app.ts counts the refused. */
+  reports: ReportTally;
 }
 
 /** POST /v1/report: 204 when accepted; every refusal says why (refusal.ts). */
@@ -50,6 +53,7 @@ export function reportRoute(app: FastifyInstance, deps: ReportRouteDeps): void {
       }
       const outcome = deps.registry.accept(report, { origin: 'report', address, container });
       if (outcome.accepted) {
+        deps.reports.count(report.service, 'accepted');
         return reply.code(204).send();
       }
       if (outcome.reason === 'unknown-service') {

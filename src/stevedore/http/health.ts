@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { Time } from '../../../common/time.js';
-import { VERSION } from '../../../common/version.js';
-import type { RegistryReader } from '../../registry/ports.js';
+import type { Time } from '../../common/time.js';
+import { VERSION } from '../../common/version.js';
+import type { RegistryReader } from '../registry/ports.js';
 
 /** Parts of stevedore that add their own status to GET /v1/health (e.g. the AgentX session). */
 export type HealthSection = () => unknown;

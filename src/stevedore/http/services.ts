@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { RegistryReader } from '../../registry/ports.js';
-import { serviceDetailJson, serviceJson } from '../views.js';
+import type { RegistryReader } from '../registry/ports.js';
+import { serviceDetailJson, serviceJson } from './views.js';
 
 /** GET /v1/services and GET /v1/services/:name: the registry as JSON. */
 export function servicesRoutes(app: FastifyInstance, registry: RegistryReader): void {

@@ -1,0 +1,82 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import type { Time } from '../../common/time.js';
+import type { RegistryEvents, RegistryReader } from '../registry/ports.js';
+import { EventJournal } from './event-journal.js';
+import { EventStreams, EVENTS_PATH } from './event-stream.js';
+import { healthRoute, type HealthSection } from './health.js';
+import { metricsRoute, type MetricsSources } from './metrics.js';
+import { pageRoute } from './page-route.js';
+import { ReadAccess, ReadRefusal, type ReadAccessSettings } from './read-access.js';
+import { servicesRoutes } from './services.js';
+
+export interface ReadApiOptions {
+  registry: RegistryReader & RegistryEvents;
+  access: ReadAccessSettings;
+  logger: FastifyBaseLogger;
+  /** The wall clock of /v1/health and the page, the timers of the event streams' keep-alive. */
+  time: Time;
+  /** Extra sections of GET /v1/health, by name. */
+  health?: Record<string, HealthSection>;
+  /** What /metrics reads beside the registry. */
+  metrics: Omit<MetricsSources, 'registry'>;
+  /** Names this run's event ids (event-journal.ts); the start time by default. */
+  run?: string;
+}
+
+export interface ReadApi {
+  app: FastifyInstance;
+  /** Applies a reloaded configuration's http-allow and http-token. */
+  reconfigure(settings: ReadAccessSettings): void;
+  /** Ends the event streams and stops following the registry: call before closing the listeners. */
+  close(): void;
+}
+
+export const READ_ROUTES = ['GET /', 'GET /v1/services', 'GET /v1/services/NAME', 'GET /v1/health', 'GET /metrics', `GET ${EVENTS_PATH}`];
+
+/**
+ * The read listener's HTTP application (http-listen): a sink that reads the registry through
+ * its reader port and follows its event stream; no read changes anything. It does not listen:
+ * the daemon binds it (collector/listeners.ts), tests use inject() or their own port.
+ */
+export function buildReadApi(options: ReadApiOptions): ReadApi {
+  const access = new ReadAccess(options.access);
+  const app = Fastify({
+    loggerInstance: options.logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: (logger) => logger,
+    return503OnClosing: true,
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    const refusal = access.check(request.socket.remoteAddress ?? '', request.headers.authorization);
+    if (refusal === null) return;
+    // RFC 6750 section 3: a 401 names the scheme.
+    if (refusal.statusCode === 401) void reply.header('www-authenticate', 'Bearer realm="stevedore"');
+    return reply.code(refusal.statusCode).send({ error: refusal.message, code: refusal.code });
+  });
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof ReadRefusal) return reply.code(error.statusCode).send({ error: error.message, code: error.code });
+    const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) request.log.error({ err: error }, 'read failed');
+    return reply.code(status).send({ error: status === 500 ? 'internal error; see the stevedore log' : error.message, code: error.code ?? 'BAD_REQUEST' });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({ error: `no ${request.method} ${request.url.slice(0, 200)} here: this listener answers ${READ_ROUTES.join(', ')}`, code: 'NO_ROUTE' });
+  });
+
+  const journal = new EventJournal(options.registry, options.run ?? options.time.wall().toString(36));
+  const streams = new EventStreams(journal, options.time);
+  servicesRoutes(app, options.registry);
+  healthRoute(app, options.registry, options.time, options.health ?? {});
+  metricsRoute(app, { registry: options.registry, ...options.metrics });
+  streams.route(app);
+  pageRoute(app, { registry: options.registry, journal, time: options.time });
+
+  return {
+    app,
+    reconfigure: (settings) => access.update(settings),
+    close: () => {
+      streams.close();
+      journal.close();
+    },
+  };
+}
