@@ -235,7 +235,7 @@ const invalid: { name: string; text: string; errors: string[] }[] = [
       "test.conf:1:9: bad service name 'a b' (1 to 64 characters of A-Z a-z 0-9 _ . -)",
       `test.conf:2:9: bad service name '${'x'.repeat(65)}' (1 to 64 characters of A-Z a-z 0-9 _ . -)`,
       "test.conf:3:6: bad user 'r o' (a user name or a numeric id)",
-      "test.conf:4:16: bad snmp-community 'pub lic' (1 to 64 visible ASCII characters, or none)",
+      "test.conf:4:16: 'snmp-community' takes NAME or none: its argument is not a community (1 to 64 visible ASCII characters)",
       `test.conf:5:12: bad syslog-tag '${'t'.repeat(33)}' (1 to 32 characters of A-Z a-z 0-9 _ . -)`,
       'test.conf:6:7: bad token: use only A-Z a-z 0-9 - . _ ~ + / and trailing = (a bearer token, as tallyman --token takes)',
     ],
