@@ -24,8 +24,10 @@ export interface AgentCounters {
   authenticationFailures: number;
   /** Datagrams that were no well-formed SNMP message of a version spoken here: dropped. */
   malformed: number;
-  /** Notifications sent, one per sink. */
+  /** Notifications sent, one per sink, counted once the datagram has left. */
   notifications: number;
+  /** Notifications not sent: the sink's name did not resolve, or the send failed. */
+  notificationErrors: number;
 }
 
 /** The SNMPv3 message processing (usm.ts): the whole datagram in, the reply out; notifications out. */
@@ -51,6 +53,8 @@ export interface AgentOptions {
   usm: V3Processing | null;
   /** sysUpTime, in hundredths of a second: the first varbind of a notification. */
   uptime(): number;
+  /** Told of each notification not sent, with the reason (an error code): the host logs it. */
+  notificationFailed?(sink: { host: string; port: number }, reason: string): void;
 }
 
 /** How much longer a message may still grow than written so far: each open length up to 3 more octets. */
@@ -61,7 +65,7 @@ const GROWTH_PER_OPEN_LENGTH = 3;
  * (RFC 1157, RFC 1901), v3 through the USM (RFC 3412, RFC 3414). Read-only.
  */
 export class SnmpAgent {
-  readonly counters: AgentCounters = { requests: 0, errors: 0, authenticationFailures: 0, malformed: 0, notifications: 0 };
+  readonly counters: AgentCounters = { requests: 0, errors: 0, authenticationFailures: 0, malformed: 0, notifications: 0, notificationErrors: 0 };
   private readonly writer = new BerWriter(MAX_UDP_PAYLOAD + 1024);
   private readonly communities: Buffer[];
   private socket: Socket | null = null;
@@ -138,8 +142,14 @@ export class SnmpAgent {
     for (const sink of sinks) {
       const message = 'community' in sink ? this.communityMessage(MessageVersion.v2c, Buffer.from(sink.community, 'utf8'), pdu) : this.options.usm?.originate(sink.user, pdu);
       if (!message) continue;
-      this.sender(sink.host).send(message, sink.port, sink.host);
-      this.counters.notifications++;
+      this.sender(sink.host).send(message, sink.port, sink.host, (error) => {
+        if (!error) {
+          this.counters.notifications++;
+          return;
+        }
+        this.counters.notificationErrors++;
+        this.options.notificationFailed?.({ host: sink.host, port: sink.port }, (error as NodeJS.ErrnoException).code ?? error.message);
+      });
     }
   }
 

@@ -7,6 +7,7 @@ import { SnmpAgent, type AgentCounters, type NotificationSink } from '../../snmp
 import { Engine } from '../../snmp/engine.js';
 import { agentView } from '../../snmp/standard-objects.js';
 import { Usm } from '../../snmp/usm.js';
+import { OnceAMinute } from '../collector/once-a-minute.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import { isStateChange } from '../registry/events.js';
@@ -43,13 +44,16 @@ function sinks(settings: EmbeddedAgentSettings): NotificationSink[] {
 export class EmbeddedAgent {
   private agent: SnmpAgent | null = null;
   private unsubscribe: (() => void) | null = null;
+  private readonly failedSinks: OnceAMinute;
 
   constructor(
     private readonly view: MibView,
     private readonly registry: RegistryEvents,
     private readonly time: Time,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.failedSinks = new OnceAMinute(time);
+  }
 
   /** Binds the UDP socket; rejects, naming the address or the engine file, when it cannot. */
   async start(settings: EmbeddedAgentSettings): Promise<void> {
@@ -73,6 +77,7 @@ export class EmbeddedAgent {
       communities: settings.snmpCommunity === null ? [] : [settings.snmpCommunity],
       usm: settings.snmpUsers.length > 0 ? usm : null,
       uptime: () => engine.uptimeHundredths(),
+      notificationFailed: (sink, reason) => this.notificationFailed(sink, reason),
     });
     try {
       await agent.listen(address.host, address.port);
@@ -89,6 +94,12 @@ export class EmbeddedAgent {
       });
     }
     this.log.info({ listen: formatHostPort(address), engineId: identity.id.toString('hex'), boots: identity.boots }, `embedded SNMP agent on ${formatHostPort(address)}`);
+  }
+
+  /** A sink that cannot be reached: a warning once a minute (the count is in snmp.counters). */
+  private notificationFailed(sink: { host: string; port: number }, reason: string): void {
+    const where = formatHostPort(sink);
+    if (this.failedSinks.due(where)) this.log.warn({ sink: where, reason }, `SNMP notification to ${where} not sent: ${reason}`);
   }
 
   health(settings: EmbeddedAgentSettings): EmbeddedAgentHealth {
