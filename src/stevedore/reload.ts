@@ -36,12 +36,16 @@ export interface Reload {
   /** Aborts when stevedore stops: the load is abandoned (its preprocessor killed) and nothing is applied. */
   signal: AbortSignal;
   log: Logger;
-  current(): Config;
+  /**
+   * The configuration the process started with: what its sockets, files and privileges still
+   * follow, so every reload names every restart-only change still waiting for the restart.
+   */
+  started: Config;
   /** Makes every part follow the new configuration. */
   apply(next: Config): Promise<void>;
 }
 
-export async function reload({ file, preprocessor, signal, log, current, apply }: Reload): Promise<void> {
+export async function reload({ file, preprocessor, signal, log, started, apply }: Reload): Promise<void> {
   let loaded: LoadResult;
   try {
     loaded = await loadConfig(file, { preprocessor, signal });
@@ -56,7 +60,7 @@ export async function reload({ file, preprocessor, signal, log, current, apply }
     return;
   }
   const next = loaded.config;
-  const fixed = restartOnly(current(), next);
+  const fixed = restartOnly(started, next);
   await apply(next);
   log.info({ services: next.services.length }, `configuration reloaded: ${next.services.length} services`);
   if (fixed.length > 0) log.warn({ settings: fixed }, `changes to ${fixed.join(', ')} take effect at the next restart`);

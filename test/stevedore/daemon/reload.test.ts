@@ -1,0 +1,33 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startStevedore, type RunningStevedore } from '../../harness/stevedore.js';
+import { tempDir, type TempDir } from '../../harness/temp-dir.js';
+import { waitFor } from '../../harness/wait-for.js';
+
+describe('SIGHUP and the settings that wait for a restart', { timeout: 60_000 }, () => {
+  let dir: TempDir;
+  let s: RunningStevedore;
+  before(async () => {
+    dir = tempDir('reload');
+    s = await startStevedore(dir, 'service DB; max-connections 100;');
+  });
+  after(async () => {
+    await s.process.stop();
+    dir.remove();
+  });
+
+  /** Reloads `config`; the warning about restart-only settings it logged, or null. */
+  async function reloadWith(config: string, services: number): Promise<unknown> {
+    const before = s.logLines().length;
+    s.rewrite(config);
+    process.kill(s.process.pid, 'SIGHUP');
+    await waitFor('the reload', () => s.logLines().slice(before).some((l) => String(l.msg).startsWith(`configuration reloaded: ${services} `)));
+    return s.logLines().slice(before).find((l) => String(l.msg).endsWith('take effect at the next restart'))?.settings ?? null;
+  }
+
+  test('every reload names every restart-only change still pending, compared with what the process started with', async () => {
+    assert.deepEqual(await reloadWith('service DB; max-connections 200;', 1), ['max-connections']);
+    assert.deepEqual(await reloadWith('service DB; service web; max-connections 200; pidfile pid;', 2), ['max-connections', 'pidfile']);
+    assert.equal(await reloadWith('service DB; service web; service cache; max-connections 100;', 3), null, 'back to the started values: nothing pending');
+  });
+});
