@@ -32,7 +32,8 @@ export interface AgentCounters {
 
 /** The SNMPv3 message processing (usm.ts): the whole datagram in, the reply out; notifications out. */
 export interface V3Processing {
-  handle(bytes: Buffer, agent: SnmpAgent): Buffer | null;
+  /** `source`: the sender's address, for SnmpAgent.authenticationFailed. */
+  handle(bytes: Buffer, agent: SnmpAgent, source: string | null): Buffer | null;
   /** An SNMPv3 message carrying pdu from this (authoritative) engine as userName; null for an unknown user. */
   originate(userName: string, pdu: ResponsePdu): Buffer | null;
 }
@@ -55,6 +56,11 @@ export interface AgentOptions {
   uptime(): number;
   /** Told of each notification not sent, with the reason (an error code): the host logs it. */
   notificationFailed?(sink: { host: string; port: number }, reason: string): void;
+  /**
+   * Told of each authentication failure: the sender's address, and the SNMPv3 user it named
+   * (null for a wrong community, which is never repeated: it may be someone's secret).
+   */
+  authenticationFailed?(source: string | null, user: string | null): void;
 }
 
 /** How much longer a message may still grow than written so far: each open length up to 3 more octets. */
@@ -82,7 +88,7 @@ export class SnmpAgent {
     socket.on('message', (bytes, from) => {
       let reply: Buffer | null;
       try {
-        reply = this.handle(bytes);
+        reply = this.handle(bytes, from.address);
       } catch {
         // Whatever a datagram holds, it must not stop the agent: counted, dropped.
         this.counters.errors++;
@@ -165,12 +171,12 @@ export class SnmpAgent {
   }
 
   /** One datagram in, the datagram to send back (or null: dropped, per RFC 3412 section 7.2). */
-  handle(bytes: Buffer): Buffer | null {
+  handle(bytes: Buffer, source: string | null = null): Buffer | null {
     try {
       const message = new BerReader(bytes).sequence();
       const version = message.integer();
-      if (version === MessageVersion.v1 || version === MessageVersion.v2c) return this.community(message, version === MessageVersion.v1 ? 'v1' : 'v2c');
-      if (version === MessageVersion.v3 && this.options.usm) return this.options.usm.handle(bytes, this);
+      if (version === MessageVersion.v1 || version === MessageVersion.v2c) return this.community(message, version === MessageVersion.v1 ? 'v1' : 'v2c', source);
+      if (version === MessageVersion.v3 && this.options.usm) return this.options.usm.handle(bytes, this, source);
       // RFC 3412 section 7.2 step 2 (snmpInBadVersions): dropped.
       this.counters.malformed++;
       return null;
@@ -183,11 +189,11 @@ export class SnmpAgent {
   }
 
   /** The community-based models (RFC 3584 section 5.2.1): a known community, else dropped. */
-  private community(message: BerReader, version: 'v1' | 'v2c'): Buffer | null {
+  private community(message: BerReader, version: 'v1' | 'v2c', source: string | null): Buffer | null {
     const community = message.octets();
     const pdu = readPdu(message);
     if (!this.communities.some((c) => c.length === community.length && timingSafeEqual(c, community))) {
-      this.counters.authenticationFailures++;
+      this.authenticationFailed(source, null);
       return null;
     }
     const response = this.answer(pdu, version, MAX_UDP_PAYLOAD);
@@ -207,6 +213,12 @@ export class SnmpAgent {
       encode(tooBig(response));
     }
     return w.toBuffer();
+  }
+
+  /** Counts an authentication failure and tells the host (AgentOptions.authenticationFailed). */
+  authenticationFailed(source: string | null, user: string | null): void {
+    this.counters.authenticationFailures++;
+    this.options.authenticationFailed?.(source, user);
   }
 
   /** The Response-PDU to a request, counted; null for a PDU no command responder answers. */

@@ -77,9 +77,19 @@ export function buildCollector(options: CollectorOptions): Collector {
   // Reports are JSON only: without this, fastify's own text/plain parser hands the schema a string.
   app.removeContentTypeParser('text/plain');
 
-  /** Every refusal is answered here, from the catalogue; a refused report counts once in reportsRejected. */
+  const refused = new OnceAMinute(time);
+  /**
+   * Every refusal is answered here, from the catalogue; a refused report counts once in
+   * reportsRejected, and is logged once a minute per source address and reason (the message
+   * never holds the token). Unknown services and the instance cap are warned per service by
+   * the report route; a 5xx is logged as an error where it happens.
+   */
   const refuse = (refusal: Refusal, request: FastifyRequest, reply: FastifyReply): void => {
     if (request.routeOptions.url === REPORT_PATH) options.registry.countRejected();
+    const logged = refusal.statusCode < 500 && refusal.code !== 'UNKNOWN_SERVICE' && refusal.code !== 'INSTANCE_CAP';
+    if (logged && refused.due(`${request.ip} ${refusal.code}`)) {
+      request.log.warn({ source: request.ip, code: refusal.code, status: refusal.statusCode }, `refused a request from ${request.ip}: ${refusal.code}: ${refusal.message}`);
+    }
     if (refusal.retryAfterSeconds !== null) void reply.header('retry-after', String(refusal.retryAfterSeconds));
     void reply.code(refusal.statusCode).send({ error: refusal.message, code: refusal.code });
   };

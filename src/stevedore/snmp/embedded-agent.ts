@@ -45,6 +45,7 @@ export class EmbeddedAgent {
   private agent: SnmpAgent | null = null;
   private unsubscribe: (() => void) | null = null;
   private readonly failedSinks: OnceAMinute;
+  private readonly failedSources: OnceAMinute;
 
   constructor(
     private readonly view: MibView,
@@ -53,6 +54,7 @@ export class EmbeddedAgent {
     private readonly log: Logger,
   ) {
     this.failedSinks = new OnceAMinute(time);
+    this.failedSources = new OnceAMinute(time);
   }
 
   /** Binds the UDP socket; rejects, naming the address or the engine file, when it cannot. */
@@ -78,6 +80,7 @@ export class EmbeddedAgent {
       usm: settings.snmpUsers.length > 0 ? usm : null,
       uptime: () => engine.uptimeHundredths(),
       notificationFailed: (sink, reason) => this.notificationFailed(sink, reason),
+      authenticationFailed: (source, user) => this.authenticationFailed(source, user),
     });
     try {
       await agent.listen(address.host, address.port);
@@ -100,6 +103,14 @@ export class EmbeddedAgent {
   private notificationFailed(sink: { host: string; port: number }, reason: string): void {
     const where = formatHostPort(sink);
     if (this.failedSinks.due(where)) this.log.warn({ sink: where, reason }, `SNMP notification to ${where} not sent: ${reason}`);
+  }
+
+  /** A request refused for its credentials: a warning once a minute per source address, never the community or password. */
+  private authenticationFailed(source: string | null, user: string | null): void {
+    const from = source ?? 'an unknown address';
+    if (!this.failedSources.due(from)) return;
+    const what = user === null ? 'a wrong community' : `user ${JSON.stringify(user)} (unknown user, wrong password or security level)`;
+    this.log.warn({ source, user }, `SNMP authentication failure from ${from}: ${what}`);
   }
 
   health(settings: EmbeddedAgentSettings): EmbeddedAgentHealth {
