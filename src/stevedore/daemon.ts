@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { countNoun } from '../common/count-noun.js';
 import { formatHostPort } from '../common/host-port.js';
 import { systemTime } from '../common/time.js';
 import { VERSION } from '../common/version.js';
@@ -107,7 +108,7 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
   stateFile?.start();
   log.info(
     { version: VERSION, listen: config.listen.map(formatHostPort), services: config.services.length, files: config.files },
-    `stevedore ${VERSION} collecting on ${config.listen.map(formatHostPort).join(', ')} for ${config.services.length} services`,
+    `stevedore ${VERSION} collecting on ${config.listen.map(formatHostPort).join(', ')} for ${countNoun(config.services.length, 'service')}`,
   );
   readiness.ready();
 

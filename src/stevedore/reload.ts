@@ -3,6 +3,7 @@
  * every error logged while the running configuration stays. Settings bound at start (sockets,
  * files, privileges) change only at the next restart, and the log says which.
  */
+import { countNoun } from '../common/count-noun.js';
 import type { Config } from './config/config.js';
 import { formatErrors } from './config/errors.js';
 import { loadConfig, type LoadResult } from './config/load.js';
@@ -62,6 +63,6 @@ export async function reload({ file, preprocessor, signal, log, started, apply }
   const next = loaded.config;
   const fixed = restartOnly(started, next);
   await apply(next);
-  log.info({ services: next.services.length }, `configuration reloaded: ${next.services.length} services`);
+  log.info({ services: next.services.length }, `configuration reloaded: ${countNoun(next.services.length, 'service')}`);
   if (fixed.length > 0) log.warn({ settings: fixed }, `changes to ${fixed.join(', ')} take effect at the next restart`);
 }

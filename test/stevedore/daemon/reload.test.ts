@@ -17,17 +17,21 @@ describe('SIGHUP and the settings that wait for a restart', { timeout: 60_000 },
   });
 
   /** Reloads `config`; the warning about restart-only settings it logged, or null. */
-  async function reloadWith(config: string, services: number): Promise<unknown> {
+  async function reloadWith(config: string, services: string): Promise<unknown> {
     const before = s.logLines().length;
     s.rewrite(config);
     process.kill(s.process.pid, 'SIGHUP');
-    await waitFor('the reload', () => s.logLines().slice(before).some((l) => String(l.msg).startsWith(`configuration reloaded: ${services} `)));
+    await waitFor('the reload', () => s.logLines().slice(before).some((l) => l.msg === `configuration reloaded: ${services}`));
     return s.logLines().slice(before).find((l) => String(l.msg).endsWith('take effect at the next restart'))?.settings ?? null;
   }
 
+  test('the start and reload lines count services as English does', () => {
+    assert.ok(s.logLines().some((l) => String(l.msg).endsWith(`collecting on 127.0.0.1:${s.port} for 1 service`)), s.process.log());
+  });
+
   test('every reload names every restart-only change still pending, compared with what the process started with', async () => {
-    assert.deepEqual(await reloadWith('service DB; max-connections 200;', 1), ['max-connections']);
-    assert.deepEqual(await reloadWith('service DB; service web; max-connections 200; pidfile pid;', 2), ['max-connections', 'pidfile']);
-    assert.equal(await reloadWith('service DB; service web; service cache; max-connections 100;', 3), null, 'back to the started values: nothing pending');
+    assert.deepEqual(await reloadWith('service DB; max-connections 200;', '1 service'), ['max-connections']);
+    assert.deepEqual(await reloadWith('service DB; service web; max-connections 200; pidfile pid;', '2 services'), ['max-connections', 'pidfile']);
+    assert.equal(await reloadWith('service DB; service web; service cache; max-connections 100;', '3 services'), null, 'back to the started values: nothing pending');
   });
 });
