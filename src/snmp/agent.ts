@@ -54,8 +54,8 @@ export interface AgentOptions {
   usm: V3Processing | null;
   /** sysUpTime, in hundredths of a second: the first varbind of a notification. */
   uptime(): number;
-  /** Told of each notification not sent, with the reason (an error code): the host logs it. */
-  notificationFailed?(sink: { host: string; port: number }, reason: string): void;
+  /** Told of each notification not sent (the sink as given to notify), with the reason (an error code): the host logs it. */
+  notificationFailed?(sink: NotificationSink, reason: string): void;
   /**
    * Told of each authentication failure: the sender's address, and the SNMPv3 user it named
    * (null for a wrong community, which is never repeated: it may be someone's secret).
@@ -154,7 +154,7 @@ export class SnmpAgent {
           return;
         }
         this.counters.notificationErrors++;
-        this.options.notificationFailed?.({ host: sink.host, port: sink.port }, (error as NodeJS.ErrnoException).code ?? error.message);
+        this.options.notificationFailed?.(sink, (error as NodeJS.ErrnoException).code ?? error.message);
       });
     }
   }

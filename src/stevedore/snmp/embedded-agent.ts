@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import type { Time } from '../../common/time.js';
 import { formatHostPort } from '../../common/host-port.js';
@@ -45,6 +46,8 @@ export class EmbeddedAgent {
   private agent: SnmpAgent | null = null;
   private unsubscribe: (() => void) | null = null;
   private readonly failedSinks: OnceAMinute;
+  /** Where each sink was declared, FILE:LINE: how a failed one is named in the log. */
+  private readonly sinkPlaces = new Map<NotificationSink, string>();
   private readonly failedSources: OnceAMinute;
 
   constructor(
@@ -89,6 +92,10 @@ export class EmbeddedAgent {
     }
     this.agent = agent;
     const targets = sinks(settings);
+    targets.forEach((target, i) => {
+      const { file, line } = (settings.snmpTrapSinks[i] as EmbeddedAgentSettings['snmpTrapSinks'][number]).declaredAt;
+      this.sinkPlaces.set(target, `${file}:${line}`);
+    });
     if (targets.length > 0) {
       this.unsubscribe = this.registry.subscribe((event) => {
         if (!isStateChange(event)) return;
@@ -100,9 +107,11 @@ export class EmbeddedAgent {
   }
 
   /** A sink that cannot be reached: a warning once a minute (the count is in snmp.counters). */
-  private notificationFailed(sink: { host: string; port: number }, reason: string): void {
-    const where = formatHostPort(sink);
-    if (this.failedSinks.due(where)) this.log.warn({ sink: where, reason }, `SNMP notification to ${where} not sent: ${reason}`);
+  private notificationFailed(sink: NotificationSink, reason: string): void {
+    const place = this.sinkPlaces.get(sink) ?? 'the configuration';
+    // A host name is not repeated: it may be a community written where HOST goes.
+    const where = isIP(sink.host) === 0 ? `the snmp-trap-sink of ${place}` : `${formatHostPort(sink)} (snmp-trap-sink of ${place})`;
+    if (this.failedSinks.due(place)) this.log.warn({ sink: place, reason }, `SNMP notification to ${where} not sent: ${reason}`);
   }
 
   /** A request refused for its credentials: a warning once a minute per source address, never the community or password. */
@@ -123,5 +132,6 @@ export class EmbeddedAgent {
     this.unsubscribe = null;
     this.agent?.close();
     this.agent = null;
+    this.sinkPlaces.clear();
   }
 }
