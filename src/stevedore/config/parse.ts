@@ -47,8 +47,9 @@ export function quoteTokens(tokens: readonly { text: string }[]): string {
   return `'${text.length > QUOTE_LIMIT ? `${text.slice(0, QUOTE_LIMIT - 3)}...` : text}'`;
 }
 
+/** A quoted string where a statement name belongs is not repeated: it may be a password misplaced. */
 function display(token: Token): string {
-  return token.type === 'string' ? token.text : `'${token.text}'`;
+  return token.type === 'string' ? 'a quoted string (a statement begins with its name, unquoted)' : `'${token.text}'`;
 }
 
 /**

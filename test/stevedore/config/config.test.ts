@@ -290,7 +290,7 @@ const invalid: { name: string; text: string; errors: string[] }[] = [
   { name: 'a block without a statement name', text: 'service DB;\n{ ttl 5s; }\n', errors: ["test.conf:2:1: unexpected '{': a block follows a statement name, as in 'service NAME { ... }'"] },
   { name: 'a closing brace with no block open', text: 'service DB;\n}\n', errors: ["test.conf:2:1: unexpected '}' with no block open: remove it"] },
   { name: 'a block left open', text: 'service DB {\n  ttl 5s;\n', errors: ["test.conf:3:1: expected '}' to close the block of 'service DB' opened at test.conf:1"] },
-  { name: 'a string where a statement name belongs', text: '"service" DB;\n', errors: ['test.conf:1:1: expected a statement name, found "service"'] },
+  { name: 'a string where a statement name belongs', text: '"service" DB;\n', errors: ['test.conf:1:1: expected a statement name, found a quoted string (a statement begins with its name, unquoted)'] },
   { name: 'a number where a statement name belongs', text: 'service DB;\n30;\n', errors: ["test.conf:2:1: expected a statement name, found '30'"] },
 ];
 

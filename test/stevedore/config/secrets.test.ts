@@ -40,6 +40,15 @@ describe('secrets in configuration errors', () => {
     ]);
   });
 
+  test('a password where a statement name belongs in an snmp-user block is not repeated', async () => {
+    const { errors } = await check('service DB;\nsnmp-user ops { "auth passphrase" sha; }\n');
+    assert.deepEqual(errors, [
+      'test.conf:2:17: expected a statement name, found a quoted string (a statement begins with its name, unquoted)',
+    ]);
+    const unquoted = await check('service DB;\nsnmp-user dev { Priv-Secret-9 aes; }\n');
+    assert.deepEqual(unquoted.errors, ['test.conf:2:17: unknown statement: this block takes only auth, priv, each followed by its arguments']);
+  });
+
   test("snmp-trap-sink HOST user; without NAME is an error, not the community 'user'", async () => {
     const { errors } = await check('service DB;\nsnmp-trap-sink 127.0.0.1 user;\n');
     assert.deepEqual(errors, ["test.conf:2:30: 'snmp-trap-sink' takes HOST[:PORT] COMMUNITY or HOST[:PORT] user NAME: NAME is missing after 'user' (the snmp-user to send as)"]);
