@@ -12,7 +12,9 @@ import type { Preprocessor } from './options.js';
 
 /** Settings a reload cannot change in a running process (sockets bound, privileges dropped). */
 export function restartOnly(before: Config, after: Config): string[] {
-  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+  // Where a statement stands in the file is no setting: a line moved is no change.
+  const settings = (value: unknown): string => JSON.stringify(value, (key, v: unknown) => (key === 'declaredAt' ? undefined : v));
+  const same = (a: unknown, b: unknown): boolean => settings(a) === settings(b);
   const names: [string, unknown, unknown][] = [
     ['listen', before.listen, after.listen],
     ['max-connections', before.maxConnections, after.maxConnections],

@@ -9,7 +9,7 @@ describe('SIGHUP and the settings that wait for a restart', { timeout: 60_000 },
   let s: RunningStevedore;
   before(async () => {
     dir = tempDir('reload');
-    s = await startStevedore(dir, 'service DB; max-connections 100;');
+    s = await startStevedore(dir, 'service DB; max-connections 100; snmp-trap-sink 127.0.0.1:1162;');
   });
   after(async () => {
     await s.process.stop();
@@ -30,8 +30,10 @@ describe('SIGHUP and the settings that wait for a restart', { timeout: 60_000 },
   });
 
   test('every reload names every restart-only change still pending, compared with what the process started with', async () => {
-    assert.deepEqual(await reloadWith('service DB; max-connections 200;', '1 service'), ['max-connections']);
-    assert.deepEqual(await reloadWith('service DB; service web; max-connections 200; pidfile pid;', '2 services'), ['max-connections', 'pidfile']);
-    assert.equal(await reloadWith('service DB; service web; service cache; max-connections 100;', '3 services'), null, 'back to the started values: nothing pending');
+    const sink = 'snmp-trap-sink 127.0.0.1:1162;';
+    assert.deepEqual(await reloadWith(`service DB; max-connections 200; ${sink}`, '1 service'), ['max-connections']);
+    assert.deepEqual(await reloadWith(`service DB; service web; max-connections 200; pidfile pid; ${sink}`, '2 services'), ['max-connections', 'pidfile']);
+    // The sink on another line is the same sink.
+    assert.equal(await reloadWith(`service DB; service web; service cache; max-connections 100;\n\n${sink}`, '3 services'), null, 'back to the started values: nothing pending');
   });
 });
