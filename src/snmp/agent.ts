@@ -24,13 +24,16 @@ export interface AgentCounters {
   authenticationFailures: number;
   /** Datagrams that were no well-formed SNMP message of a version spoken here: dropped. */
   malformed: number;
-  /** Notifications sent, one per sink. */
+  /** Notifications sent, one per sink, counted once the datagram has left. */
   notifications: number;
+  /** Notifications not sent: the sink's name did not resolve, or the send failed. */
+  notificationErrors: number;
 }
 
 /** The SNMPv3 message processing (usm.ts): the whole datagram in, the reply out; notifications out. */
 export interface V3Processing {
-  handle(bytes: Buffer, agent: SnmpAgent): Buffer | null;
+  /** `source`: the sender's address, for SnmpAgent.authenticationFailed. */
+  handle(bytes: Buffer, agent: SnmpAgent, source: string | null): Buffer | null;
   /** An SNMPv3 message carrying pdu from this (authoritative) engine as userName; null for an unknown user. */
   originate(userName: string, pdu: ResponsePdu): Buffer | null;
 }
@@ -51,6 +54,13 @@ export interface AgentOptions {
   usm: V3Processing | null;
   /** sysUpTime, in hundredths of a second: the first varbind of a notification. */
   uptime(): number;
+  /** Told of each notification not sent (the sink as given to notify), with the reason (an error code): the host logs it. */
+  notificationFailed?(sink: NotificationSink, reason: string): void;
+  /**
+   * Told of each authentication failure: the sender's address, and the SNMPv3 user it named
+   * (null for a wrong community, which is never repeated: it may be someone's secret).
+   */
+  authenticationFailed?(source: string | null, user: string | null): void;
 }
 
 /** How much longer a message may still grow than written so far: each open length up to 3 more octets. */
@@ -61,7 +71,7 @@ const GROWTH_PER_OPEN_LENGTH = 3;
  * (RFC 1157, RFC 1901), v3 through the USM (RFC 3412, RFC 3414). Read-only.
  */
 export class SnmpAgent {
-  readonly counters: AgentCounters = { requests: 0, errors: 0, authenticationFailures: 0, malformed: 0, notifications: 0 };
+  readonly counters: AgentCounters = { requests: 0, errors: 0, authenticationFailures: 0, malformed: 0, notifications: 0, notificationErrors: 0 };
   private readonly writer = new BerWriter(MAX_UDP_PAYLOAD + 1024);
   private readonly communities: Buffer[];
   private socket: Socket | null = null;
@@ -78,7 +88,7 @@ export class SnmpAgent {
     socket.on('message', (bytes, from) => {
       let reply: Buffer | null;
       try {
-        reply = this.handle(bytes);
+        reply = this.handle(bytes, from.address);
       } catch {
         // Whatever a datagram holds, it must not stop the agent: counted, dropped.
         this.counters.errors++;
@@ -138,8 +148,14 @@ export class SnmpAgent {
     for (const sink of sinks) {
       const message = 'community' in sink ? this.communityMessage(MessageVersion.v2c, Buffer.from(sink.community, 'utf8'), pdu) : this.options.usm?.originate(sink.user, pdu);
       if (!message) continue;
-      this.sender(sink.host).send(message, sink.port, sink.host);
-      this.counters.notifications++;
+      this.sender(sink.host).send(message, sink.port, sink.host, (error) => {
+        if (!error) {
+          this.counters.notifications++;
+          return;
+        }
+        this.counters.notificationErrors++;
+        this.options.notificationFailed?.(sink, (error as NodeJS.ErrnoException).code ?? error.message);
+      });
     }
   }
 
@@ -155,12 +171,12 @@ export class SnmpAgent {
   }
 
   /** One datagram in, the datagram to send back (or null: dropped, per RFC 3412 section 7.2). */
-  handle(bytes: Buffer): Buffer | null {
+  handle(bytes: Buffer, source: string | null = null): Buffer | null {
     try {
       const message = new BerReader(bytes).sequence();
       const version = message.integer();
-      if (version === MessageVersion.v1 || version === MessageVersion.v2c) return this.community(message, version === MessageVersion.v1 ? 'v1' : 'v2c');
-      if (version === MessageVersion.v3 && this.options.usm) return this.options.usm.handle(bytes, this);
+      if (version === MessageVersion.v1 || version === MessageVersion.v2c) return this.community(message, version === MessageVersion.v1 ? 'v1' : 'v2c', source);
+      if (version === MessageVersion.v3 && this.options.usm) return this.options.usm.handle(bytes, this, source);
       // RFC 3412 section 7.2 step 2 (snmpInBadVersions): dropped.
       this.counters.malformed++;
       return null;
@@ -173,11 +189,11 @@ export class SnmpAgent {
   }
 
   /** The community-based models (RFC 3584 section 5.2.1): a known community, else dropped. */
-  private community(message: BerReader, version: 'v1' | 'v2c'): Buffer | null {
+  private community(message: BerReader, version: 'v1' | 'v2c', source: string | null): Buffer | null {
     const community = message.octets();
     const pdu = readPdu(message);
     if (!this.communities.some((c) => c.length === community.length && timingSafeEqual(c, community))) {
-      this.counters.authenticationFailures++;
+      this.authenticationFailed(source, null);
       return null;
     }
     const response = this.answer(pdu, version, MAX_UDP_PAYLOAD);
@@ -197,6 +213,12 @@ export class SnmpAgent {
       encode(tooBig(response));
     }
     return w.toBuffer();
+  }
+
+  /** Counts an authentication failure and tells the host (AgentOptions.authenticationFailed). */
+  authenticationFailed(source: string | null, user: string | null): void {
+    this.counters.authenticationFailures++;
+    this.options.authenticationFailed?.(source, user);
   }
 
   /** The Response-PDU to a request, counted; null for a PDU no command responder answers. */

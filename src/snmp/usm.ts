@@ -114,7 +114,7 @@ export class Usm implements V3Processing {
     return this.encode(this.msgId, level, user, pdu, MAX_UDP_PAYLOAD, false);
   }
 
-  handle(bytes: Buffer, agent: SnmpAgent): Buffer | null {
+  handle(bytes: Buffer, agent: SnmpAgent, source: string | null): Buffer | null {
     const m = parse(bytes);
     if (m === null) {
       agent.counters.malformed++;
@@ -137,7 +137,7 @@ export class Usm implements V3Processing {
     } catch (error) {
       if (error instanceof ReportError) {
         this.stats[error.stat]++;
-        if (error.stat !== 'usmStatsNotInTimeWindows' && error.stat !== 'usmStatsUnknownEngineIDs') agent.counters.authenticationFailures++;
+        if (error.stat !== 'usmStatsNotInTimeWindows' && error.stat !== 'usmStatsUnknownEngineIDs') agent.authenticationFailed(source, m.userName.toString('utf8'));
         // RFC 3412 section 7.1 step 3: a report only to a message that asked for one.
         if (!(m.flags & Flag.reportable)) return null;
         return this.report(m, error);

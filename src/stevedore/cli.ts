@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../common/version.js';
 import { formatErrors } from './config/errors.js';
 import { configHelp } from './config/help.js';
+import { hostProblems } from './config/host-checks.js';
 import { loadConfig, type LoadResult } from './config/load.js';
 import { DEFAULT_CONFIG_FILE, type Preprocessor, type StevedoreOptions } from './options.js';
 
@@ -152,11 +153,12 @@ export async function main(argv: readonly string[], io: CliIo, runDaemon: RunDae
         io.err(`stevedore: ${(error as Error).message}: ${configFile} not checked\n`);
         return 1;
       }
-      if (result.ok) {
+      const errors = result.ok ? await hostProblems(result.config, configFile) : result.errors;
+      if (errors.length === 0) {
         io.out(`${configFile}: OK\n`);
         return 0;
       }
-      io.err(formatErrors(result.errors));
+      io.err(formatErrors(errors));
       return 1;
     }
     case 'run':

@@ -128,7 +128,7 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
         preprocessor: options.preprocessor,
         signal: signals.stopping,
         log,
-        current: () => config,
+        started: first,
         apply: async (next) => {
           config = next;
           registry.reconfigure(next);

@@ -1,4 +1,5 @@
 import { formatHostPort } from '../common/host-port.js';
+import { countNoun } from '../common/count-noun.js';
 import { VERSION } from '../common/version.js';
 import type { Config } from './config/config.js';
 import type { Logger } from './logging/logger.js';
@@ -45,7 +46,7 @@ export function endpoints(config: Config): Endpoint[] {
 
 /** The start-up lines: the version, then one line per endpoint (on or off). */
 export function logEndpoints(log: Logger, config: Config): void {
-  log.info({ version: VERSION, services: config.services.length, files: config.files }, `stevedore ${VERSION} serving ${config.services.length} services from ${config.files[0]}`);
+  log.info({ version: VERSION, services: config.services.length, files: config.files }, `stevedore ${VERSION} serving ${countNoun(config.services.length, 'service')} from ${config.files[0]}`);
   for (const { endpoint, address, about } of endpoints(config)) {
     log.info({ endpoint, address }, `${endpoint}: ${address ?? 'off'} (${about})`);
   }

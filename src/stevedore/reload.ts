@@ -3,6 +3,7 @@
  * every error logged while the running configuration stays. Settings bound at start (sockets,
  * files, privileges) change only at the next restart, and the log says which.
  */
+import { countNoun } from '../common/count-noun.js';
 import type { Config } from './config/config.js';
 import { formatErrors } from './config/errors.js';
 import { loadConfig, type LoadResult } from './config/load.js';
@@ -11,7 +12,9 @@ import type { Preprocessor } from './options.js';
 
 /** Settings a reload cannot change in a running process (sockets bound, privileges dropped). */
 export function restartOnly(before: Config, after: Config): string[] {
-  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+  // Where a statement stands in the file is no setting: a line moved is no change.
+  const settings = (value: unknown): string => JSON.stringify(value, (key, v: unknown) => (key === 'declaredAt' ? undefined : v));
+  const same = (a: unknown, b: unknown): boolean => settings(a) === settings(b);
   const names: [string, unknown, unknown][] = [
     ['listen', before.listen, after.listen],
     ['max-connections', before.maxConnections, after.maxConnections],
@@ -37,12 +40,16 @@ export interface Reload {
   /** Aborts when stevedore stops: the load is abandoned (its preprocessor killed) and nothing is applied. */
   signal: AbortSignal;
   log: Logger;
-  current(): Config;
+  /**
+   * The configuration the process started with: what its sockets, files and privileges still
+   * follow, so every reload names every restart-only change still waiting for the restart.
+   */
+  started: Config;
   /** Makes every part follow the new configuration. */
   apply(next: Config): Promise<void>;
 }
 
-export async function reload({ file, preprocessor, signal, log, current, apply }: Reload): Promise<void> {
+export async function reload({ file, preprocessor, signal, log, started, apply }: Reload): Promise<void> {
   let loaded: LoadResult;
   try {
     loaded = await loadConfig(file, { preprocessor, signal });
@@ -57,8 +64,8 @@ export async function reload({ file, preprocessor, signal, log, current, apply }
     return;
   }
   const next = loaded.config;
-  const fixed = restartOnly(current(), next);
+  const fixed = restartOnly(started, next);
   await apply(next);
-  log.info({ services: next.services.length }, `configuration reloaded: ${next.services.length} services`);
+  log.info({ services: next.services.length }, `configuration reloaded: ${countNoun(next.services.length, 'service')}`);
   if (fixed.length > 0) log.warn({ settings: fixed }, `changes to ${fixed.join(', ')} take effect at the next restart`);
 }

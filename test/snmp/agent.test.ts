@@ -14,7 +14,7 @@ describe('the SNMP agent, datagram in, datagram out', () => {
     const agent = new SnmpAgent({ view, communities: ['public'], usm: null, uptime: () => 0 });
     const reply = agent.handle(GET_V2C);
     assert.equal(reply?.toString('hex'), hex('3027 020101 04067075626c6963 a21a 020101 020100 020100 300f 300d 06082b06010201010700 020148').toString('hex'));
-    assert.deepEqual(agent.counters, { requests: 1, errors: 0, authenticationFailures: 0, malformed: 0, notifications: 0 });
+    assert.deepEqual(agent.counters, { requests: 1, errors: 0, authenticationFailures: 0, malformed: 0, notifications: 0, notificationErrors: 0 });
   });
 
   test('snmp-community none: v1 and v2c get no answer, counted as authentication failures', () => {

@@ -5,7 +5,7 @@ import type { Time } from '../../common/time.js';
 import type { RegistryReader, RegistryWriter } from '../registry/ports.js';
 import { Admission, type AdmissionSettings } from './admission.js';
 import type { ContainerCheck } from './container-check.js';
-import { OnceAMinute } from './once-a-minute.js';
+import { OnceAMinute } from '../../common/once-a-minute.js';
 import { Refusal, refusals } from './refusal.js';
 import { reportRoute } from './routes/report.js';
 import { ReportTally } from './report-tally.js';
@@ -86,8 +86,18 @@ export function buildCollector(options: CollectorOptions): Collector {
   app.removeContentTypeParser('text/plain');
 
   const reports = new ReportTally(options.registry);
-  /** Every refusal is answered here, from the catalogue; a refused report counts once in reportsRejected and in the tally. */
+  const refused = new OnceAMinute(time);
+  /**
+   * Every refusal is answered here, from the catalogue; a refused report counts once in
+   * reportsRejected and in the tally, and is logged once a minute per source address and reason
+   * (the message never holds the token). Unknown services and the instance cap are warned per
+   * service by the report route; a 5xx is logged as an error where it happens.
+   */
   const refuse = (refusal: Refusal, request: FastifyRequest, reply: FastifyReply): void => {
+    const logged = refusal.statusCode < 500 && refusal.code !== 'UNKNOWN_SERVICE' && refusal.code !== 'INSTANCE_CAP';
+    if (logged && refused.due(`${request.ip} ${refusal.code}`)) {
+      request.log.warn({ source: request.ip, code: refusal.code, status: refusal.statusCode }, `refused a request from ${request.ip}: ${refusal.code}: ${refusal.message}`);
+    }
     if (request.routeOptions.url === REPORT_PATH) {
       options.registry.countRejected();
       reports.count((request.body as { service?: unknown } | undefined)?.service, refusal.code);

@@ -4,7 +4,7 @@ import { formatHostPort, type HostPort } from '../../common/host-port.js';
 import { systemTime, type Time } from '../../common/time.js';
 import { BindError } from '../bind-error.js';
 import type { Config } from '../config/config.js';
-import { OnceAMinute } from './once-a-minute.js';
+import { OnceAMinute } from '../../common/once-a-minute.js';
 
 /** How long a client may take: a report is small and sent at once, so slow or stalled clients are cut off. */
 export interface HttpTimeouts {

@@ -38,7 +38,10 @@ export type ConfigErrorCode =
   | 'CONFIG_BAD_ADDRESS'
   | 'CONFIG_BAD_CHOICE'
   | 'CONFIG_BAD_NAME'
-  | 'CONFIG_BAD_TEXT';
+  | 'CONFIG_BAD_TEXT'
+  // the host (--lint)
+  | 'CONFIG_NO_SUCH_ACCOUNT'
+  | 'CONFIG_NO_DIRECTORY';
 
 /** Where an error was found. A whole-file problem has no line; an m4 diagnostic has no column. */
 export interface ErrorPlace {

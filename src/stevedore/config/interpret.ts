@@ -21,6 +21,8 @@ interface Scope<Target> {
   table: ReadonlyMap<string, StatementSpec<Target>>;
   /** Why a statement of the other scope is not allowed here. */
   misplaced: (name: string) => string | null;
+  /** Its statements hold secrets: an unknown word at a statement's place may be one, and is not repeated. */
+  secret?: boolean;
 }
 
 const MAIN_SCOPE: Scope<Draft> = {
@@ -37,6 +39,7 @@ function blockScope<Target>(keyword: string, statements: readonly StatementSpec<
   return {
     table,
     misplaced: (name) => (MAIN.has(name) ? `'${name}' is not allowed in a ${keyword} block (only ${[...table.keys()].join(', ')})` : null),
+    secret: statements.some((s) => s.secret === true),
   };
 }
 
@@ -84,6 +87,11 @@ class Interpreter {
     const misplaced = scope.misplaced(name);
     if (misplaced) {
       this.problems.push({ code: 'CONFIG_MISPLACED_STATEMENT', message: misplaced, at: statement.loc });
+      return;
+    }
+    if (scope.secret) {
+      const only = [...scope.table.keys()].join(', ');
+      this.problems.push({ code: 'CONFIG_UNKNOWN_STATEMENT', message: `unknown statement: this block takes only ${only}, each followed by its arguments`, at: statement.loc });
       return;
     }
     const near = closest(name, scope.table.keys());

@@ -9,6 +9,7 @@ import type { SourceLocation } from './config.js';
 import { ConfigError } from './errors.js';
 import grammar from './grammar.js';
 import { toArray, type Cell } from './postprocessors.js';
+import { SECRET_STATEMENTS } from './statements.js';
 import type { LineMap } from './synclines.js';
 import { tokenize, type Token } from './tokenize.js';
 
@@ -39,12 +40,16 @@ const QUOTE_LIMIT = 40;
 
 /** How a run of tokens reads in a message: 'service DB', shortened if long. */
 export function quoteTokens(tokens: readonly { text: string }[]): string {
-  const text = tokens.map((t) => t.text).join(' ');
+  // A secret statement's arguments are never repeated: its name alone says where.
+  const first = tokens[0];
+  const shown = first && SECRET_STATEMENTS.has(first.text) && tokens.length > 1 ? [first, { text: '...' }] : tokens;
+  const text = shown.map((t) => t.text).join(' ');
   return `'${text.length > QUOTE_LIMIT ? `${text.slice(0, QUOTE_LIMIT - 3)}...` : text}'`;
 }
 
+/** A quoted string where a statement name belongs is not repeated: it may be a password misplaced. */
 function display(token: Token): string {
-  return token.type === 'string' ? token.text : `'${token.text}'`;
+  return token.type === 'string' ? 'a quoted string (a statement begins with its name, unquoted)' : `'${token.text}'`;
 }
 
 /**

@@ -26,6 +26,12 @@ const M4_MISSING =
 /** sh's status when the command it was to run is not found. */
 const NOT_FOUND = 127;
 
+/**
+ * m4 follows an m4_include of a file already being read until it runs out of open files: what
+ * it then says, about the include that closes the loop.
+ */
+const INCLUDE_LOOP = /^cannot open `(.*)': Too many open files$/;
+
 /** m4's own diagnostics, `m4:FILE:LINE: message`, placed where m4 says. */
 function m4Diagnostics(stderr: string, file: string): ConfigError[] {
   return stderr
@@ -33,6 +39,11 @@ function m4Diagnostics(stderr: string, file: string): ConfigError[] {
     .filter((line) => line.trim() !== '')
     .map((line) => {
       const located = /^m4:(.*):(\d+): (.*)$/.exec(line);
+      const loop = located && INCLUDE_LOOP.exec(located[3] as string);
+      if (located && loop) {
+        const message = `include loop: m4_include(\`${loop[1]}') includes a file that is already being read (directly or through other files)`;
+        return new ConfigError('CONFIG_INCLUDE_LOOP', message, { file: located[1] as string, line: Number(located[2]) });
+      }
       if (located) return new ConfigError('CONFIG_PREPROCESSOR_FAILED', `m4: ${located[3]}`, { file: located[1] as string, line: Number(located[2]) });
       return new ConfigError('CONFIG_PREPROCESSOR_FAILED', line.startsWith('m4:') ? line : `m4: ${line}`, { file });
     });

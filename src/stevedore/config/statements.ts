@@ -63,6 +63,11 @@ export interface StatementSpec<Target> {
   apply(target: Target, args: readonly Argument[], statement: Statement): Problem[];
   /** For a statement that takes a block: what the block may hold, and what it sets. */
   readonly block?: Block<Target>;
+  /**
+   * Its arguments hold a secret (a password, a community, a token): its messages name an
+   * argument's position and what is expected there, never the text given.
+   */
+  readonly secret?: boolean;
 }
 
 /** A block's statements, and the object they set, handed to `visit` with types that match. */
@@ -83,6 +88,8 @@ interface Fields<Target, T> {
   help: string;
   default: Default;
   repeatable?: boolean;
+  /** As StatementSpec.secret: `check` must not repeat the text either. */
+  secret?: boolean;
   check: Check<T>;
   /** Stores a valid value; a message if it conflicts with what is already there. */
   store(target: Target, value: T, arg: Argument): Problem | void;
@@ -97,6 +104,7 @@ function one<Target, T>(fields: Fields<Target, T>): StatementSpec<Target> {
     default: fields.default,
     repeatable: fields.repeatable ?? false,
     arity: { min: 1, max: 1 },
+    ...(fields.secret && { secret: true }),
     apply(target, args) {
       const arg = args[0] as Argument;
       const value = fields.check(arg);
@@ -193,16 +201,19 @@ const USM_PASSWORD_MIN = 8;
 /** `auth PROTOCOL PASSWORD;` and `priv PROTOCOL PASSWORD;` of an snmp-user block. */
 function secret<K extends 'auth' | 'priv'>(name: K, protocols: readonly NonNullable<SnmpUserConfig[K]>['protocol'][], help: string): StatementSpec<SnmpUserConfig> {
   return {
-    name, synopsis: 'PROTOCOL PASSWORD', help: `${help}: ${protocols.join('|')}`, default: { shown: 'none' }, repeatable: false, arity: { min: 2, max: 2 },
+    name, synopsis: 'PROTOCOL PASSWORD', help: `${help}: ${protocols.join('|')}`, default: { shown: 'none' }, repeatable: false, arity: { min: 2, max: 2 }, secret: true,
     apply(user, args) {
       const [protocolArg, passwordArg] = args as [Argument, Argument];
-      const protocol = parseChoice(protocolArg.value, protocols, `${name} protocol`);
-      if (!protocol.ok) return [problemAt(protocol, protocolArg.loc)];
-      // The password is a secret: the message does not repeat it.
+      // Arguments swapped would put the password where the protocol goes: no text is repeated.
+      if (!(protocols as readonly string[]).includes(protocolArg.value)) {
+        const expected = `${protocols.slice(0, -1).join(', ')} or ${protocols[protocols.length - 1]}, then the password`;
+        return [{ code: 'CONFIG_BAD_CHOICE', message: `snmp-user ${user.name}: ${name} takes PROTOCOL PASSWORD (${expected}): its first argument is not a protocol`, at: protocolArg.loc }];
+      }
+      const protocol = protocolArg.value as NonNullable<SnmpUserConfig[K]>['protocol'];
       if ([...passwordArg.value].length < USM_PASSWORD_MIN) {
         return [{ code: 'CONFIG_BAD_TEXT', message: `snmp-user '${user.name}': the ${name} password is too short (at least ${USM_PASSWORD_MIN} characters)`, at: passwordArg.loc }];
       }
-      (user as { [k in K]: unknown })[name] = { protocol: protocol.value, password: passwordArg.value };
+      (user as { [k in K]: unknown })[name] = { protocol, password: passwordArg.value };
       return [];
     },
   };
@@ -234,7 +245,12 @@ const snmpUser: StatementSpec<Draft> = {
   block: { statements: SNMP_USER_STATEMENTS, enter: (draft, visit) => visit(SNMP_USER_STATEMENTS, draft.settings.snmpUsers[draft.settings.snmpUsers.length - 1] as SnmpUserConfig) },
 };
 
-/** `snmp-trap-sink HOST[:PORT] [COMMUNITY];` or `snmp-trap-sink HOST[:PORT] user NAME;` */
+const SINK_USAGE = "'snmp-trap-sink' takes HOST[:PORT] COMMUNITY or HOST[:PORT] user NAME";
+
+/**
+ * `snmp-trap-sink HOST[:PORT] [COMMUNITY];` or `snmp-trap-sink HOST[:PORT] user NAME;`. Secret:
+ * the community, which a slip can also put where HOST goes.
+ */
 const snmpTrapSink: StatementSpec<Draft> = {
   name: 'snmp-trap-sink',
   synopsis: 'HOST[:PORT] ...',
@@ -242,12 +258,13 @@ const snmpTrapSink: StatementSpec<Draft> = {
   default: { shown: 'none' },
   repeatable: true,
   arity: { min: 1, max: 3 },
+  secret: true,
   apply(draft, args, statement) {
     const [where, second, third] = args as [Argument, Argument | undefined, Argument | undefined];
-    const address = parseHostPort(where.value, 162, 'HOST or HOST:PORT, as 192.0.2.1:162 or [::1]:162');
-    if (!address.ok) return [problemAt(address, where.loc)];
+    const address = parseHostPort(where.value, 162, 'HOST or HOST:PORT');
+    if (!address.ok) return [{ code: address.code, message: `${SINK_USAGE}: its first argument is not HOST[:PORT] (as 192.0.2.1:162 or [::1]:162)`, at: where.loc }];
     if (third !== undefined) {
-      if (second?.value !== 'user') return [{ code: 'CONFIG_ARGUMENT_COUNT', message: `'snmp-trap-sink' takes HOST[:PORT] COMMUNITY or HOST[:PORT] user NAME`, at: (second ?? where).loc }];
+      if (second?.value !== 'user') return [{ code: 'CONFIG_ARGUMENT_COUNT', message: SINK_USAGE, at: (second ?? where).loc }];
       draft.settings.snmpTrapSinks.push({ address: address.value, user: third.value, declaredAt: statement.loc });
       return [];
     }
@@ -255,8 +272,9 @@ const snmpTrapSink: StatementSpec<Draft> = {
       draft.settings.snmpTrapSinks.push({ address: address.value, community: null, declaredAt: statement.loc });
       return [];
     }
+    if (second.value === 'user') return [{ code: 'CONFIG_ARGUMENT_COUNT', message: `${SINK_USAGE}: NAME is missing after 'user' (the snmp-user to send as)`, at: second.end }];
     const community = parseCommunity(second.value);
-    if (!community.ok || community.value === null) return [{ code: 'CONFIG_BAD_NAME', message: `bad snmp-trap-sink community '${second.value}' (1 to 64 visible ASCII characters)`, at: second.loc }];
+    if (!community.ok || community.value === null) return [{ code: 'CONFIG_BAD_NAME', message: `${SINK_USAGE}: its second argument is not a community (1 to 64 visible ASCII characters)`, at: second.loc }];
     draft.settings.snmpTrapSinks.push({ address: address.value, community: community.value, declaredAt: statement.loc });
     return [];
   },
@@ -319,6 +337,7 @@ export const STATEMENTS: readonly StatementSpec<Draft>[] = [
   }),
   one<Draft, string | null>({
     name: 'snmp-community', synopsis: 'NAME | none', help: 'SNMPv1/v2c community of the embedded agent; none: v3 only', default: { args: ['public'] },
+    secret: true,
     check: (arg) => parseCommunity(arg.value),
     store: (draft, value) => void (draft.settings.snmpCommunity = value),
   }),
@@ -366,6 +385,7 @@ export const STATEMENTS: readonly StatementSpec<Draft>[] = [
   }),
   one<Draft, string>({
     name: 'token', synopsis: 'STRING', help: 'reports must carry it (Authorization: Bearer)', default: { shown: 'none' },
+    secret: true,
     check: (arg) => parseToken(arg.value),
     store: (draft, value) => void (draft.settings.token = value),
   }),
@@ -458,3 +478,8 @@ export const STATEMENTS: readonly StatementSpec<Draft>[] = [
     repeatable: true, arity: { min: 1, max: 1 }, apply: () => [],
   },
 ];
+
+/** The statements, in every scope, whose arguments are secret (StatementSpec.secret). */
+export const SECRET_STATEMENTS: ReadonlySet<string> = new Set(
+  [...STATEMENTS, ...SERVICE_STATEMENTS, ...SNMP_USER_STATEMENTS].filter((s) => s.secret === true).map((s) => s.name),
+);

@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv';
+import { isIP } from 'node:net';
 import { MAX_VALUE_DEPTH, withinDepth } from '../../common/report-schema.js';
 import type { RegistryImage, SavedInstance, SavedService } from '../registry/records.js';
 
@@ -83,6 +84,14 @@ const named = (entry: unknown, key: string): string | null => {
 
 type Json = Record<string, unknown>;
 
+/** A top-level counter: a count, or 0 and a line saying so (the rest of the file is still good). */
+function counter(top: Json, key: 'reportsAccepted' | 'reportsRejected', dropped: Dropped[]): number {
+  const value = top[key];
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
+  dropped.push({ where: key, name: null, reason: `not a count (an integer from 0): counted from 0` });
+  return 0;
+}
+
 /**
  * Reads a state file's text into a registry image, checking every service and instance entry
  * against the report's contract (state-file-schema.ts): an entry that breaks it is dropped and
@@ -113,6 +122,7 @@ export async function readStateFile(text: string): Promise<{ image: RegistryImag
     }
     const service = entry as Json & { name: string; state: SavedService['state']; stateSince: string; instances: unknown[] };
     const instances: SavedInstance[] = [];
+    const seen = new Map<string, string>();
     service.instances.forEach((item, i) => {
       const where = `services[${s}].instances[${i}]`;
       if (!v.instance(item)) {
@@ -124,6 +134,17 @@ export async function readStateFile(text: string): Promise<{ image: RegistryImag
         dropped.push({ where, name: instance.hostname, reason: `report.value nested deeper than ${MAX_VALUE_DEPTH} levels` });
         return;
       }
+      // The collector records the source's IP address; tallymanInstanceAddress serves it as one.
+      if (isIP(instance.address) === 0) {
+        dropped.push({ where, name: instance.hostname, reason: 'address is not an IP address' });
+        return;
+      }
+      const first = seen.get(instance.hostname);
+      if (first !== undefined) {
+        dropped.push({ where, name: instance.hostname, reason: `the same hostname as ${first}, which is kept` });
+        return;
+      }
+      seen.set(instance.hostname, where);
       const r = instance.report;
       instances.push({
         service: service.name,
@@ -155,8 +176,8 @@ export async function readStateFile(text: string): Promise<{ image: RegistryImag
   });
   const image: RegistryImage = {
     savedAt: typeof top.savedAt === 'string' ? Date.parse(top.savedAt) : 0,
-    reportsAccepted: top.reportsAccepted as number,
-    reportsRejected: top.reportsRejected as number,
+    reportsAccepted: counter(top, 'reportsAccepted', dropped),
+    reportsRejected: counter(top, 'reportsRejected', dropped),
     services,
   };
   return { image, dropped };

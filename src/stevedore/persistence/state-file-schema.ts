@@ -7,8 +7,8 @@ import { INSTANCE_STATES, SERVICE_STATES } from '../registry/states.js';
 /**
  * The state file's contract, as JSON Schemas built from the report's own (common/
  * report-schema.ts): an instance restored from the file passes the same checks as one a report
- * creates. The envelope is checked whole; services and instances one by one, so that a bad
- * entry is dropped alone.
+ * creates. The envelope is checked whole, bar its counters (a bad one is counted from 0);
+ * services and instances one by one, so that a bad entry is dropped alone.
  */
 const count = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER } as const;
 const time = { type: 'string', format: 'date-time', maxLength: 64 } as const;
@@ -18,13 +18,11 @@ const { service, hostname, ...kept } = reportProperties;
 
 export const envelopeSchema = {
   type: 'object',
-  required: ['format', 'version', 'reportsAccepted', 'reportsRejected', 'services'],
+  required: ['format', 'version', 'services'],
   properties: {
     format: { const: 'stevedore-state' },
     version: { const: 1 },
     savedAt: time,
-    reportsAccepted: count,
-    reportsRejected: count,
     services: { type: 'array' },
   },
 } as const;

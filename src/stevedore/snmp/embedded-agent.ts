@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import type { Time } from '../../common/time.js';
 import { formatHostPort } from '../../common/host-port.js';
@@ -8,6 +9,7 @@ import { Engine } from '../../snmp/engine.js';
 import { agentView } from '../../snmp/standard-objects.js';
 import { Usm } from '../../snmp/usm.js';
 import { BindError } from '../bind-error.js';
+import { OnceAMinute } from '../../common/once-a-minute.js';
 import type { Config } from '../config/config.js';
 import { declaredAt } from '../config/declared-at.js';
 import type { Logger } from '../logging/logger.js';
@@ -45,13 +47,20 @@ function sinks(settings: EmbeddedAgentSettings): NotificationSink[] {
 export class EmbeddedAgent {
   private agent: SnmpAgent | null = null;
   private unsubscribe: (() => void) | null = null;
+  private readonly failedSinks: OnceAMinute;
+  /** Where each sink was declared, FILE:LINE: how a failed one is named in the log. */
+  private readonly sinkPlaces = new Map<NotificationSink, string>();
+  private readonly failedSources: OnceAMinute;
 
   constructor(
     private readonly view: MibView,
     private readonly registry: RegistryEvents,
     private readonly time: Time,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.failedSinks = new OnceAMinute(time);
+    this.failedSources = new OnceAMinute(time);
+  }
 
   /** Binds the UDP socket; rejects, naming the address and its statement (BindError) or the engine file, when it cannot. */
   async start(settings: EmbeddedAgentSettings): Promise<void> {
@@ -75,6 +84,8 @@ export class EmbeddedAgent {
       communities: settings.snmpCommunity === null ? [] : [settings.snmpCommunity],
       usm: settings.snmpUsers.length > 0 ? usm : null,
       uptime: () => engine.uptimeHundredths(),
+      notificationFailed: (sink, reason) => this.notificationFailed(sink, reason),
+      authenticationFailed: (source, user) => this.authenticationFailed(source, user),
     });
     try {
       await agent.listen(address.host, address.port);
@@ -83,6 +94,10 @@ export class EmbeddedAgent {
     }
     this.agent = agent;
     const targets = sinks(settings);
+    targets.forEach((target, i) => {
+      const { file, line } = (settings.snmpTrapSinks[i] as EmbeddedAgentSettings['snmpTrapSinks'][number]).declaredAt;
+      this.sinkPlaces.set(target, `${file}:${line}`);
+    });
     if (targets.length > 0) {
       this.unsubscribe = this.registry.subscribe((event) => {
         if (!isStateChange(event)) return;
@@ -92,6 +107,22 @@ export class EmbeddedAgent {
     }
     // The endpoint itself is in the start-up lines (endpoints.ts).
     this.log.debug({ listen: formatHostPort(address), engineId: identity.id.toString('hex'), boots: identity.boots }, `SNMP engine ${identity.id.toString('hex')}, boot ${identity.boots}`);
+  }
+
+  /** A sink that cannot be reached: a warning once a minute (the count is in snmp.counters). */
+  private notificationFailed(sink: NotificationSink, reason: string): void {
+    const place = this.sinkPlaces.get(sink) ?? 'the configuration';
+    // A host name is not repeated: it may be a community written where HOST goes.
+    const where = isIP(sink.host) === 0 ? `the snmp-trap-sink of ${place}` : `${formatHostPort(sink)} (snmp-trap-sink of ${place})`;
+    if (this.failedSinks.due(place)) this.log.warn({ sink: place, reason }, `SNMP notification to ${where} not sent: ${reason}`);
+  }
+
+  /** A request refused for its credentials: a warning once a minute per source address, never the community or password. */
+  private authenticationFailed(source: string | null, user: string | null): void {
+    const from = source ?? 'an unknown address';
+    if (!this.failedSources.due(from)) return;
+    const what = user === null ? 'a wrong community' : `user ${JSON.stringify(user)} (unknown user, wrong password or security level)`;
+    this.log.warn({ source, user }, `SNMP authentication failure from ${from}: ${what}`);
   }
 
   health(settings: EmbeddedAgentSettings): EmbeddedAgentHealth {
@@ -104,5 +135,6 @@ export class EmbeddedAgent {
     this.unsubscribe = null;
     this.agent?.close();
     this.agent = null;
+    this.sinkPlaces.clear();
   }
 }

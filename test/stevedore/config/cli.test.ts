@@ -71,6 +71,22 @@ describe('stevedore, through the built file', () => {
     assert.deepEqual([r.code, r.stdout.toString(), r.stderr.toString()], [0, `${dir.file('good.conf')}: OK\n`, '']);
   });
 
+  test('--lint checks the host: user and group exist, the state file\'s directory is there', async () => {
+    writeFileSync(dir.file('host-bad.conf'), `service DB;\nuser nosuchuser-x;\ngroup nosuchgroup-x;\nstate-file ${dir.file('no-such-dir/state.json')};\n`);
+    const bad = await stevedore(['--lint', '--no-preprocessor', '-f', dir.file('host-bad.conf')]);
+    const file = dir.file('host-bad.conf');
+    assert.deepEqual([bad.code, bad.stdout.toString(), bad.stderr.toString()], [
+      1,
+      '',
+      `${file}: user 'nosuchuser-x' does not exist on this host (stevedore could not switch to it)\n` +
+        `${file}: group 'nosuchgroup-x' does not exist on this host (stevedore could not switch to it)\n` +
+        `${file}: state-file ${dir.file('no-such-dir/state.json')}: the directory ${dir.file('no-such-dir')} does not exist: create it\n`,
+    ]);
+    writeFileSync(dir.file('host-good.conf'), `service DB;\nuser root;\ngroup root;\nstate-file ${dir.file('state.json')};\n`);
+    const good = await stevedore(['--lint', '--no-preprocessor', '-f', dir.file('host-good.conf')]);
+    assert.deepEqual([good.code, good.stderr.toString()], [0, '']);
+  });
+
   test('--lint on a bad file: every error, one per line, status 1', async () => {
     const r = await stevedore(['--lint', `--config-file=${dir.file('bad.conf')}`]);
     const file = dir.file('bad.conf');
@@ -84,11 +100,12 @@ describe('stevedore, through the built file', () => {
     );
   });
 
-  test('the example and development configurations lint clean', async () => {
-    for (const name of ['stevedore.conf', 'development.conf']) {
-      const r = await stevedore(['--lint', '-f', `${ROOT}conf/${name}`]);
-      assert.deepEqual([r.code, r.stderr.toString()], [0, ''], name);
-    }
+  test('the example and development configurations lint clean (the example bar the accounts and directory of the host it is written for)', async () => {
+    const development = await stevedore(['--lint', '-f', `${ROOT}conf/development.conf`]);
+    assert.deepEqual([development.code, development.stderr.toString()], [0, '']);
+    const example = await stevedore(['--lint', '-f', `${ROOT}conf/stevedore.conf`]);
+    const notHere = /^\S+stevedore\.conf: (user 'stevedore' does not exist|group 'stevedore' does not exist|state-file \/var\/lib\/stevedore\/\S+: the directory \/var\/lib\/stevedore does not exist)/;
+    for (const line of example.stderr.toString().trimEnd().split('\n').filter((l) => l !== '')) assert.match(line, notHere);
   });
 
   test('without m4: says so and how to proceed; --no-preprocessor does', async () => {

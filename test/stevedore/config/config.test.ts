@@ -236,7 +236,7 @@ const invalid: { name: string; text: string; errors: string[] }[] = [
       "test.conf:1:9: bad service name 'a b' (1 to 64 characters of A-Z a-z 0-9 _ . -)",
       `test.conf:2:9: bad service name '${'x'.repeat(65)}' (1 to 64 characters of A-Z a-z 0-9 _ . -)`,
       "test.conf:3:6: bad user 'r o' (a user name or a numeric id)",
-      "test.conf:4:16: bad snmp-community 'pub lic' (1 to 64 visible ASCII characters, or none)",
+      "test.conf:4:16: 'snmp-community' takes NAME or none: its argument is not a community (1 to 64 visible ASCII characters)",
       `test.conf:5:12: bad syslog-tag '${'t'.repeat(33)}' (1 to 32 characters of A-Z a-z 0-9 _ . -)`,
       'test.conf:6:7: bad token: use only A-Z a-z 0-9 - . _ ~ + / and trailing = (a bearer token, as tallyman --token takes)',
     ],
@@ -291,7 +291,7 @@ const invalid: { name: string; text: string; errors: string[] }[] = [
   { name: 'a block without a statement name', text: 'service DB;\n{ ttl 5s; }\n', errors: ["test.conf:2:1: unexpected '{': a block follows a statement name, as in 'service NAME { ... }'"] },
   { name: 'a closing brace with no block open', text: 'service DB;\n}\n', errors: ["test.conf:2:1: unexpected '}' with no block open: remove it"] },
   { name: 'a block left open', text: 'service DB {\n  ttl 5s;\n', errors: ["test.conf:3:1: expected '}' to close the block of 'service DB' opened at test.conf:1"] },
-  { name: 'a string where a statement name belongs', text: '"service" DB;\n', errors: ['test.conf:1:1: expected a statement name, found "service"'] },
+  { name: 'a string where a statement name belongs', text: '"service" DB;\n', errors: ['test.conf:1:1: expected a statement name, found a quoted string (a statement begins with its name, unquoted)'] },
   { name: 'a number where a statement name belongs', text: 'service DB;\n30;\n', errors: ["test.conf:2:1: expected a statement name, found '30'"] },
 ];
 

@@ -33,6 +33,12 @@ describe('configuration through m4 -P -s', () => {
     assert.deepEqual(result.errors, ["part.conf:3:12: bad size '4q' (use 512, 4k, 1M)", "test.conf:4:8: bad duration '1x' (use 30s, 5m, 2h)"]);
   });
 
+  test('an m4_include loop is named as one, at the include that closes it', async () => {
+    const result = await check({ 'test.conf': "service DB;\nm4_include(`part.conf')\n", 'part.conf': "\nm4_include(`test.conf')\n" }, M4);
+    assert.deepEqual(result.errors, ["part.conf:2: include loop: m4_include(`test.conf') includes a file that is already being read (directly or through other files)"]);
+    assert.deepEqual(result.codes, ['CONFIG_INCLUDE_LOOP']);
+  });
+
   test('a service from an m4_include\'d file is declared there, and the file is listed', async () => {
     const result = await check({ 'test.conf': "service DB;\nm4_include(`part.conf')\n", 'part.conf': '\nservice web;\n' }, M4);
     assert.deepEqual(result.config?.services.map((s) => [s.name, s.declaredAt]), [

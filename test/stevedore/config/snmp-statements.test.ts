@@ -37,7 +37,7 @@ describe('the embedded agent\'s statements', () => {
         'snmp-trap-sink 127.0.0.1 user nobody;\nsnmp-trap-sink 127.0.0.1 x y;\nauth sha authpass1;\nsnmp-user u { ttl 5s; }\n',
     );
     assert.deepEqual(errors, [
-      "test.conf:2:22: bad auth protocol 'md5' (use sha, sha256 or sha512)",
+      'test.conf:2:22: snmp-user ops: auth takes PROTOCOL PASSWORD (sha, sha256 or sha512, then the password): its first argument is not a protocol',
       "test.conf:2:46: snmp-user 'ops': the priv password is too short (at least 8 characters)",
       "test.conf:3:11: snmp-user 'ops' already defined at test.conf:2",
       "test.conf:6:26: 'snmp-trap-sink' takes HOST[:PORT] COMMUNITY or HOST[:PORT] user NAME",

@@ -74,6 +74,41 @@ describe('the state file, read by a real stevedore', { timeout: 60_000 }, () => 
     assert.ok(!existsSync(dir.file('state.json.tmp-4242')));
   });
 
+  test('a crafted file: a negative counter counted from 0, an address that is no IP and a repeated hostname dropped and named, the rest restored', async () => {
+    const file = {
+      format: 'stevedore-state',
+      version: 1,
+      savedAt: new Date().toISOString(),
+      reportsAccepted: -5,
+      reportsRejected: 2,
+      services: [
+        {
+          name: 'DB',
+          state: 'ok',
+          stateSince: new Date().toISOString(),
+          instances: [entry('first', { address: '::1' }), entry('bad-address', { address: 'not-an-ip' }), entry('first', { address: '172.17.0.9', reports: 99 }), entry('second')],
+        },
+      ],
+    };
+    writeFileSync(dir.file('uneven.json'), JSON.stringify(file));
+    const s = await startStevedore(dir, `service DB { ttl 30s; } state-file ${dir.file('uneven.json')};`, { name: 'uneven' });
+    try {
+      const messages = s.logLines().map((l) => String(l.msg));
+      const said = (pattern: RegExp): void => assert.ok(messages.some((m) => pattern.test(m)), `no log line ${pattern}:\n${messages.join('\n')}`);
+      said(/reportsAccepted dropped: not a count \(an integer from 0\): counted from 0/);
+      said(/services\[0\]\.instances\[1\] \('bad-address'\) dropped: address is not an IP address/);
+      said(/services\[0\]\.instances\[2\] \('first'\) dropped: the same hostname as services\[0\]\.instances\[0\], which is kept/);
+      said(/state restored: 2 instances, 3 entries dropped/);
+      assert.deepEqual(readdirSync(dir.path).filter((f) => f.startsWith('uneven.json.unusable-')), [], 'the file is not moved aside');
+      const db = (await s.get('/v1/services/DB')).body as { instances: { hostname: string; address: string; reports: number }[] };
+      assert.deepEqual(db.instances.map((i) => [i.hostname, i.address, i.reports]), [['first', '::1', 1], ['second', '172.17.0.2', 1]]);
+      const health = (await s.get('/v1/health')).body as { reportsAccepted: number; reportsRejected: number };
+      assert.deepEqual([health.reportsAccepted, health.reportsRejected], [0, 2]);
+    } finally {
+      await s.process.stop(15_000);
+    }
+  });
+
   test('one hostname from two addresses: flagged in the JSON API, logged naming both, no flapping', async () => {
     const s = await startStevedore(dir, 'service web { ttl 60s; }', { name: 'conflict' });
     try {

@@ -5,7 +5,7 @@ import type { RegistryReader, RegistryWriter } from '../../registry/ports.js';
 import type { Admission } from '../admission.js';
 import type { ContainerCheck } from '../container-check.js';
 import { normaliseAddress } from '../access-list.js';
-import type { OnceAMinute } from '../once-a-minute.js';
+import type { OnceAMinute } from '../../../common/once-a-minute.js';
 import type { ReportTally } from '../report-tally.js';
 import { refusals } from '../refusal.js';
 import { MAX_VALUE_DEPTH, reportSchema, withinDepth } from '../../../common/report-schema.js';

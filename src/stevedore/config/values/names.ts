@@ -19,7 +19,8 @@ const COMMUNITY = /^[\x21-\x7e]{1,64}$/;
 /** A community, or none (null): the embedded agent then answers SNMPv3 alone. */
 export function parseCommunity(text: string): Value<string | null> {
   if (text === 'none') return valid(null);
-  return COMMUNITY.test(text) ? valid(text) : invalid('CONFIG_BAD_NAME', `bad snmp-community '${text}' (1 to 64 visible ASCII characters, or none)`);
+  // The community is a secret: the message does not repeat it.
+  return COMMUNITY.test(text) ? valid(text) : invalid('CONFIG_BAD_NAME', "'snmp-community' takes NAME or none: its argument is not a community (1 to 64 visible ASCII characters)");
 }
 
 /** RFC 3164 section 4.1.3: the TAG is at most 32 alphanumeric characters. */

@@ -1,4 +1,4 @@
-import type { Time } from '../../common/time.js';
+import type { Time } from './time.js';
 
 const MINUTE = 60_000;
 const MAX_KEYS = 10_000;
