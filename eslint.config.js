@@ -25,7 +25,7 @@ export default tseslint.config(
     rules: restrict(['**/tallyman/*', '**/stevedore/*', '**/bin/*', 'fastify', 'pino', 'commander', 'net-snmp'], 'src/agentx is a standalone RFC 2741 library: common and node built-ins only'),
   },
   {
-    files: ['src/stevedore/collector/**', 'src/stevedore/snmp/**', 'src/stevedore/integrations/**'],
+    files: ['src/stevedore/collector/**', 'src/stevedore/snmp/**', 'src/stevedore/integrations/**', 'src/stevedore/sources/**'],
     rules: restrict(['**/registry/registry.js', '**/registry/sweeper.js', '**/persistence/*'], 'sources and sinks see the registry only through its ports (registry/ports.ts, events.ts, records.ts)'),
   },
   {
@@ -34,7 +34,7 @@ export default tseslint.config(
   },
   {
     files: ['src/stevedore/registry/**'],
-    rules: restrict(['**/collector/*', '**/snmp/*', '**/persistence/*', '**/integrations/**', '**/logging/*', 'fastify', 'pino'], 'the registry knows nothing of its sources, sinks or persistence'),
+    rules: restrict(['**/collector/*', '**/snmp/*', '**/persistence/*', '**/integrations/**', '**/sources/**', '**/logging/*', 'fastify', 'pino'], 'the registry knows nothing of its sources, sinks or persistence'),
   },
   {
     files: ['src/docker/**'],

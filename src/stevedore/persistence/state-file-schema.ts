@@ -49,7 +49,7 @@ export const instanceEntrySchema = {
     reports: count,
     failures: count,
     consecutiveFailures: count,
-    state: { enum: ['ok', 'failing', 'stale'] },
+    state: { enum: ['ok', 'starting', 'failing', 'stale'] },
     stateSince: time,
     // What the registry kept of the last report: the report's own fields, bar the two that
     // name the instance.

@@ -70,6 +70,8 @@ export function defaults(overrides: Partial<Config> = {}): Config {
     syslogTag: 'stevedore',
     dockerSocket: null,
     verifySource: false,
+    dockerHealth: false,
+    autoServices: true,
     files: ['test.conf'],
     ...overrides,
   };
