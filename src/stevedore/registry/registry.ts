@@ -233,7 +233,6 @@ export class Registry implements RegistryReader, RegistryWriter, RegistryEvents,
     if (this.byName.has(name)) return true;
     if (this.settings.autoServices !== true) return false;
     this.ordered = [...this.ordered, this.add(this.defaults(name), true, this.time.wall())];
-    this.changes++;
     return true;
   }
 
