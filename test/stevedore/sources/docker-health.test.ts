@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pino from 'pino';
 import { Registry } from '../../../src/stevedore/registry/registry.js';
-import { hasHealthCheck, latestProbe, type HealthInspect } from '../../../src/stevedore/sources/docker-health/probe-result.js';
+import { hasHealthCheck, latestProbe, runsTallyman, type HealthInspect } from '../../../src/stevedore/sources/docker-health/probe-result.js';
 import { serviceOfContainer } from '../../../src/stevedore/sources/docker-health/service-name.js';
 import { DockerHealthSource } from '../../../src/stevedore/sources/docker-health/source.js';
 import type { ContainerRef } from '../../../src/stevedore/registry/records.js';
@@ -52,6 +52,16 @@ describe("docker-health: Docker's latest probe as a result", () => {
   test('a probe Docker killed at its timeout is timedOut', () => {
     const probe = latestProbe(inspect('unhealthy', [{ ...entry(5, -1), Output: 'Health check exceeded timeout (1s)' }]));
     assert.equal(probe?.values.timedOut, true);
+  });
+
+  test('a health check that runs tallyman is known as such', () => {
+    const check = (test: string[]) => runsTallyman(inspect('healthy', [], { test }));
+    assert.equal(check(['CMD', 'tallyman', 'DB', 'mysqladmin', 'ping']), true);
+    assert.equal(check(['CMD', '/usr/local/bin/tallyman.sh', 'DB', 'true']), true);
+    assert.equal(check(['CMD-SHELL', 'tallyman.cjs -s 10.0.0.1:8990 DB pg_isready']), true);
+    assert.equal(check(['CMD-SHELL', 'cd /app && tallyman web curl -f localhost']), true);
+    assert.equal(check(['CMD-SHELL', 'test -f /tmp/tallyman-ok']), false);
+    assert.equal(check(['CMD', 'pg_isready']), false);
   });
 
   test('no probe yet, or no health check: nothing', () => {
@@ -152,6 +162,13 @@ describe('docker-health: the source feeds the registry', () => {
     await exec;
     assert.equal(answers, 3);
     assert.equal(time.pending, 0);
+  });
+
+  test('a container whose HEALTHCHECK runs tallyman is never fed, even before its first report', () => {
+    const { registry, source } = setup();
+    assert.equal(source.inspected(inspect('healthy', [entry(1)], { test: ['CMD', 'tallyman', 'DB', 'true'] }), container), false);
+    assert.deepEqual(registry.services().map((s) => s.name), ['DB']);
+    assert.equal(source.health().containers, 0);
   });
 
   test('a container tallyman reports for is left to tallyman: one row per container', () => {

@@ -27,6 +27,19 @@ const STATES: Record<string, FreshState> = { healthy: 'ok', unhealthy: 'failing'
 /** What Docker writes as the output of a probe it killed at --health-timeout. */
 const TIMEOUT_OUTPUT = /^Health check exceeded timeout/;
 
+/** tallyman, tallyman.cjs or tallyman.sh as a command word, by any path. */
+const TALLYMAN_COMMAND = /(^|[\s;&|(/])tallyman(\.cjs|\.sh)?(\s|$)/;
+
+/**
+ * Whether the health check runs tallyman (HEALTHCHECK CMD tallyman DB ..., or in a shell
+ * command): its container reports itself, with more than Docker keeps.
+ */
+export function runsTallyman(inspect: HealthInspect): boolean {
+  const [kind, ...words] = inspect.Config?.Healthcheck?.Test ?? [];
+  if (kind === 'CMD') return TALLYMAN_COMMAND.test(words[0] ?? '');
+  return kind === 'CMD-SHELL' && TALLYMAN_COMMAND.test(words.join(' '));
+}
+
 /** Whether the container has a health check of Docker's own (from its image or --health-cmd; not NONE). */
 export function hasHealthCheck(inspect: HealthInspect): boolean {
   const status = inspect.State?.Health?.Status;

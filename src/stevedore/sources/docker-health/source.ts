@@ -2,7 +2,7 @@ import type { Time } from '../../../common/time.js';
 import type { Logger } from '../../logging/logger.js';
 import type { RegistryEvents, RegistryReader, RegistryWriter } from '../../registry/ports.js';
 import type { ContainerRef } from '../../registry/records.js';
-import { hasHealthCheck, latestProbe, type HealthInspect } from './probe-result.js';
+import { hasHealthCheck, latestProbe, runsTallyman, type HealthInspect } from './probe-result.js';
 import { serviceOfContainer } from './service-name.js';
 
 /**
@@ -26,8 +26,9 @@ type RegistryPorts = RegistryWriter & RegistryReader & RegistryEvents;
  * docker-health: every container with a Docker HEALTHCHECK is an instance, named by its
  * 12-character id, fed by the latest probe Docker recorded. The Docker follower hands it every
  * inspection (start, reconcile) and every probe's end (exec_die, health_status); nothing here
- * polls. A container that also reports with tallyman (its HEALTHCHECK is tallyman) is left to
- * tallyman's reports: one row per container.
+ * polls. A container that also reports with tallyman (its HEALTHCHECK runs tallyman, or an
+ * instance of origin 'report' has that container) is left to tallyman's reports: one row per
+ * container.
  */
 export class DockerHealthSource {
   private readonly followed = new Map<string, Followed>();
@@ -63,7 +64,8 @@ export class DockerHealthSource {
    * shows a probe newer than the last fed. Returns whether it fed one.
    */
   inspected(inspect: HealthInspect, container: ContainerRef): boolean {
-    if (!hasHealthCheck(inspect)) {
+    // A container whose check is tallyman reports itself: one row per container, tallyman's.
+    if (!hasHealthCheck(inspect) || runsTallyman(inspect)) {
       this.followed.delete(container.id);
       return false;
     }
