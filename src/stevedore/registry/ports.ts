@@ -18,7 +18,7 @@ import type { FreshState } from './states.js';
  */
 export type RegistrySettings = Pick<Config, 'services' | 'maxInstances' | 'maxOutputBytes'> & Partial<Pick<Config, 'ttlMs' | 'expireMs' | 'autoServices'>>;
 
-/** Which kind of source a result comes from: tallyman's HTTP report today; Docker's own health checks and checker's outside checks next. */
+/** Which kind of source a result comes from: tallyman's HTTP report, Docker's own health checks (docker-health); checker's outside checks next. */
 export type ResultOrigin = 'report' | 'docker-health' | 'checker';
 
 /** Where a result comes from, beside what it says. */
