@@ -34,7 +34,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/stevedore/collector/**', 'src/stevedore/snmp/**', 'src/stevedore/integrations/**', 'src/stevedore/http/**'],
+    files: ['src/stevedore/collector/**', 'src/stevedore/snmp/**', 'src/stevedore/integrations/**', 'src/stevedore/http/**', 'src/stevedore/sources/**'],
     rules: restrict(['**/registry/registry.js', '**/registry/sweeper.js', '**/persistence/*'], 'sources and sinks see the registry only through its ports (registry/ports.ts, events.ts, records.ts)'),
   },
   {
@@ -43,7 +43,7 @@ export default tseslint.config(
   },
   {
     files: ['src/stevedore/registry/**'],
-    rules: restrict(['**/collector/*', '**/snmp/*', '**/http/*', '**/persistence/*', '**/integrations/**', '**/logging/*', 'fastify', 'pino'], 'the registry knows nothing of its sources, sinks or persistence'),
+    rules: restrict(['**/collector/*', '**/snmp/*', '**/http/*', '**/persistence/*', '**/integrations/**', '**/sources/**', '**/logging/*', 'fastify', 'pino'], 'the registry knows nothing of its sources, sinks or persistence'),
   },
   {
     files: ['src/docker/**'],

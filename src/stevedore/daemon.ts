@@ -23,6 +23,7 @@ import { Sweeper } from './registry/sweeper.js';
 import { EngineApi } from '../docker/engine-api.js';
 import { DockerFollower } from './integrations/docker/follower.js';
 import { buildReadApi } from './http/app.js';
+import { DockerHealthSource } from './sources/docker-health/source.js';
 import { AgentxService } from './snmp/agentx-service.js';
 import { EmbeddedAgent } from './snmp/embedded-agent.js';
 import { tallymanView } from './snmp/tallyman-view.js';
@@ -65,11 +66,12 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
   const agentx = new OptionalPart({ settings: (c: Config) => [c.agentxSocket, c.agentxPingIntervalMs], start: startAgentx, stop: (service) => service.close() });
   const startDocker = (c: Config): DockerFollower | null => {
     if (c.dockerSocket === null) return null;
-    const follower = new DockerFollower(new EngineApi(c.dockerSocket), registry, log.child({ component: 'docker' }), time);
+    const dockerHealth = c.dockerHealth ? new DockerHealthSource(registry, log.child({ component: 'docker-health' }), time) : null;
+    const follower = new DockerFollower(new EngineApi(c.dockerSocket), registry, log.child({ component: 'docker' }), time, undefined, dockerHealth);
     follower.start();
     return follower;
   };
-  const docker = new OptionalPart({ settings: (c: Config) => c.dockerSocket, start: startDocker, stop: (follower) => follower.close() });
+  const docker = new OptionalPart({ settings: (c: Config) => [c.dockerSocket, c.dockerHealth], start: startDocker, stop: (follower) => follower.close() });
   const embedded = new EmbeddedAgent(view, registry, time, log.child({ component: 'snmp' }));
   const collector = buildCollector({
     registry,

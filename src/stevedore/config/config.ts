@@ -109,6 +109,10 @@ export interface Config {
   dockerSocket: string | null;
   /** A report is accepted only from an address of the container it names. [yes with docker-socket] */
   verifySource: boolean;
+  /** Containers with a Docker HEALTHCHECK are instances, fed by Docker's results. [yes with docker-socket] */
+  dockerHealth: boolean;
+  /** Services that containers name and the configuration does not declare are created with the defaults. [yes] */
+  autoServices: boolean;
   /** Every file read, the main one first (includes after it). */
   files: string[];
   /**

@@ -118,11 +118,13 @@ function blankDraft(): Draft {
       listen: [], agentxSocket: null, agentxPingIntervalMs: 0, snmpListen: null, snmpCommunity: null, snmpContact: '', snmpLocation: '', snmpUsers: [], snmpTrapSinks: [], ttlMs: 0, expireMs: 0,
       maxOutputBytes: 0, maxInstances: 0, allow: [], deny: [], token: null, rateLimit: null, httpListen: [], httpAllow: [], httpToken: null, maxConnections: 0, stateFile: null, pidfile: null, user: null,
       group: null, logLevel: 'info', syslog: false, syslogFacility: '', syslogTag: '', dockerSocket: null, verifySource: false,
+      dockerHealth: false, autoServices: true,
     },
     services: [],
     servicesByName: new Map(),
     listenedAt: new Map(),
     verifySource: null,
+    dockerHealth: null,
   };
 }
 
@@ -168,6 +170,10 @@ export function interpret(statements: readonly Statement[], mainFile: string, fi
     errors.push(new ConfigError('CONFIG_CONFLICT', "verify-source yes needs docker-socket: stevedore checks a report's source address against the container it names", draft.verifySource.at));
   }
   errors.push(...snmpUserProblems(settings).map(toError));
+  settings.dockerHealth = draft.dockerHealth?.value ?? settings.dockerSocket !== null;
+  if (draft.dockerHealth?.value && settings.dockerSocket === null) {
+    errors.push(new ConfigError('CONFIG_CONFLICT', "docker-health yes needs docker-socket: stevedore reads Docker's health checks through the Engine API", draft.dockerHealth.at));
+  }
   if (errors.length > 0) return { ok: false, errors };
   const services = draft.services.map(
     (s): ServiceConfig => ({

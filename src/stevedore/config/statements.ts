@@ -45,6 +45,8 @@ export interface Draft {
   listenedAt: Map<string, SourceLocation>;
   /** verify-source as given, if it was: its default depends on docker-socket. */
   verifySource: { value: boolean; at: SourceLocation } | null;
+  /** docker-health as given, if it was: its default depends on docker-socket. */
+  dockerHealth: { value: boolean; at: SourceLocation } | null;
 }
 
 /** The arguments that stand for an absent statement, or what its absence means. */
@@ -471,6 +473,16 @@ export const STATEMENTS: readonly StatementSpec<Draft>[] = [
     name: 'verify-source', synopsis: 'yes|no', help: 'accept a report only from the container it names', default: { shown: 'yes with docker-socket' },
     check: (arg) => parseBoolean(arg.value),
     store: (draft, value, arg) => void (draft.verifySource = { value, at: arg.loc }),
+  }),
+  one<Draft, boolean>({
+    name: 'docker-health', synopsis: 'yes|no', help: "containers with a Docker HEALTHCHECK are instances, fed by Docker's own results", default: { shown: 'yes with docker-socket' },
+    check: (arg) => parseBoolean(arg.value),
+    store: (draft, value, arg) => void (draft.dockerHealth = { value, at: arg.loc }),
+  }),
+  one<Draft, boolean>({
+    name: 'auto-services', synopsis: 'yes|no', help: 'services that containers name (docker-health) and no statement declares are created with the defaults; no: declared ones only', default: { args: ['yes'] },
+    check: (arg) => parseBoolean(arg.value),
+    store: (draft, value) => void (draft.settings.autoServices = value),
   }),
   {
     // Read by include.ts before interpretation: its statements take its place.

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { STATE_MESSAGES, type SubagentState } from '../../agentx/index.js';
 import type { RegistryReader } from '../registry/ports.js';
-import type { InstanceState, ServiceState } from '../registry/states.js';
+import { INSTANCE_STATES, SERVICE_STATES } from '../registry/states.js';
 import { EXPOSITION_CONTENT_TYPE, family, labelValue, sampleValue } from './exposition.js';
 
 /** A counter of reports by service and result, as the collector keeps it (collector/report-tally.ts). */
@@ -19,9 +19,6 @@ export interface MetricsSources {
 
 export type AgentxSessionState = SubagentState | 'off';
 
-// Every state the registry's types name, once each: the compiler fails here when one is added.
-const INSTANCE_STATES = Object.keys({ ok: 0, failing: 0, stale: 0 } satisfies Record<InstanceState, 0>) as InstanceState[];
-const SERVICE_STATES = Object.keys({ unknown: 0, ok: 0, degraded: 0, failing: 0, stale: 0 } satisfies Record<ServiceState, 0>) as ServiceState[];
 const AGENTX_STATES: AgentxSessionState[] = ['off', ...(Object.keys(STATE_MESSAGES) as SubagentState[])];
 
 /** The state-set lines of one object: one series per state, 1 for the current (OpenMetrics StateSet). */

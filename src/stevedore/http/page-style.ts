@@ -1,9 +1,9 @@
 /** The status page's stylesheet, inline: the page fetches nothing else. Narrow screens get one instance per card. */
 export const PAGE_STYLE = `
-:root { color-scheme: light dark; --ok: #1a7f37; --failing: #cf222e; --stale: #9a6700; --degraded: #bc4c00; --unknown: #6e7781;
+:root { color-scheme: light dark; --ok: #1a7f37; --failing: #cf222e; --stale: #9a6700; --degraded: #bc4c00; --starting: #0969da; --unknown: #6e7781;
   --bg: #f6f8fa; --card: #fff; --line: #d0d7de; --muted: #57606a; --text: #1f2328; }
 @media (prefers-color-scheme: dark) { :root { --bg: #0d1117; --card: #161b22; --line: #30363d; --muted: #8b949e; --text: #e6edf3;
-  --ok: #3fb950; --failing: #f85149; --stale: #d29922; --degraded: #db6d28; } }
+  --ok: #3fb950; --failing: #f85149; --stale: #d29922; --degraded: #db6d28; --starting: #58a6ff; } }
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; background: var(--bg); color: var(--text); }
 header, form, main, footer { max-width: 1200px; margin: 0 auto; padding: 0 16px; }
@@ -26,6 +26,7 @@ input { flex: 1 1 180px; min-width: 0; }
 .state[data-state="failing"] { background: var(--failing); }
 .state[data-state="stale"] { background: var(--stale); }
 .state[data-state="degraded"] { background: var(--degraded); }
+.state[data-state="starting"] { background: var(--starting); }
 table { width: 100%; border-collapse: collapse; table-layout: fixed; }
 table:has(tbody:empty) { display: none; }
 th:nth-child(1) { width: 22%; } th:nth-child(2) { width: 11%; } th:nth-child(3) { width: 21%; } th:nth-child(4) { width: 6%; }

@@ -6,7 +6,7 @@ import { PAGE_STYLE } from './page-style.js';
 
 /** Worst first: the order of services and instances on the page. */
 export const SERVICE_ORDER: Record<ServiceState, number> = { failing: 0, degraded: 1, stale: 2, unknown: 3, ok: 4 };
-export const INSTANCE_ORDER: Record<InstanceState, number> = { failing: 0, stale: 1, ok: 2 };
+export const INSTANCE_ORDER: Record<InstanceState, number> = { failing: 0, stale: 1, starting: 2, ok: 3 };
 
 /** What the page shows: `q` matches service and instance names, `state` an instance's or a service's state. */
 export interface PageFilter {

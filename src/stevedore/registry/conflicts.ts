@@ -54,9 +54,10 @@ export class Conflict implements InstanceConflict {
     return this.sources.length >= 2;
   }
 
-  /** The instance's state while the conflict lasts: failing when any source's last result failed. */
+  /** The instance's state while the conflict lasts: the worst of its sources' last verdicts. */
   verdict(): InstanceState {
-    return this.sources.some((s) => s.verdict === 'failing') ? 'failing' : 'ok';
+    if (this.sources.some((s) => s.verdict === 'failing')) return 'failing';
+    return this.sources.some((s) => s.verdict === 'starting') ? 'starting' : 'ok';
   }
 
   /** Whether to announce it now: when it begins, then at most once a minute. */

@@ -2,6 +2,7 @@ import type { Report } from '../../common/report.js';
 import type { Config } from '../config/config.js';
 import type { RegistryListener } from './events.js';
 import type { ContainerRef, RegistryImage, RegistryStats, ResultOrigin, ServiceView } from './records.js';
+import type { FreshState } from './states.js';
 
 /**
  * The registry's ports: sources write through RegistryWriter, sinks read through RegistryReader
@@ -10,8 +11,12 @@ import type { ContainerRef, RegistryImage, RegistryStats, ResultOrigin, ServiceV
  * Registry that implements them all.
  */
 
-/** What the registry takes from the configuration; a reload passes a new one. */
-export type RegistrySettings = Pick<Config, 'services' | 'maxInstances' | 'maxOutputBytes'>;
+/**
+ * What the registry takes from the configuration; a reload passes a new one. Without
+ * autoServices (or with it false) ensureService creates nothing; ttlMs and expireMs are the
+ * defaults an automatic service gets.
+ */
+export type RegistrySettings = Pick<Config, 'services' | 'maxInstances' | 'maxOutputBytes'> & Partial<Pick<Config, 'ttlMs' | 'expireMs' | 'autoServices'>>;
 
 /** Where a result comes from, beside what it says. */
 export interface ResultSource {
@@ -20,6 +25,12 @@ export interface ResultSource {
   address: string;
   /** The container it is about, when stevedore follows Docker; null otherwise. */
   container: ContainerRef | null;
+  /**
+   * The source's own verdict, for a source that judges by more than the exit code (Docker's
+   * health status: a failed probe within --retries is still healthy, and the start period is
+   * starting), with its count of failures in a row. Absent: the exit code decides (verdict()).
+   */
+  verdict?: { state: FreshState; consecutiveFailures: number };
 }
 
 export type AcceptOutcome =
@@ -30,6 +41,13 @@ export type AcceptOutcome =
 export interface RegistryWriter {
   /** One check result for the instance (report.service, report.hostname). */
   accept(report: Report, source: ResultSource): AcceptOutcome;
+  /**
+   * Makes sure service `name` exists, creating it with the default ttl and expire when it is
+   * not declared (an automatic service: kept while it has instances, across reloads too, and
+   * removed with its last instance). False when the configuration says `auto-services no` and
+   * the service is not declared.
+   */
+  ensureService(name: string): boolean;
   /** Counts a refused result: the collector calls it once per refusal; accept() never does. */
   countRejected(): void;
   /** The container died: its instances are stale now, not a ttl later. */

@@ -1,6 +1,6 @@
 import type { InstanceState, ServiceState, StateCounts } from './states.js';
 
-/** Which kind of source a result comes from: tallyman's HTTP report today; Docker's own health checks and checker's outside checks next. */
+/** Which kind of source a result comes from: tallyman's HTTP report, Docker's own health checks (docker-health), checker's outside checks. */
 export const RESULT_ORIGINS = ['report', 'docker-health', 'checker'] as const;
 export type ResultOrigin = (typeof RESULT_ORIGINS)[number];
 

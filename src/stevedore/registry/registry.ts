@@ -6,7 +6,7 @@ import { Conflict, sameSource, type SourceResult } from './conflicts.js';
 import type { RegistryEvent, RegistryListener, RemovalCause } from './events.js';
 import type { AcceptOutcome, RegistryControl, RegistryEvents, RegistryReader, RegistrySettings, RegistrySnapshots, RegistryWriter, ResultSource } from './ports.js';
 import type { ContainerRef, InstanceView, KeptReport, RegistryImage, RegistryStats, ResultOrigin, SavedInstance, ServiceView } from './records.js';
-import { serviceState, verdict, type InstanceState, type ServiceState, type StateCounts } from './states.js';
+import { noCounts, serviceState, verdict, type InstanceState, type ServiceState, type StateCounts } from './states.js';
 
 interface InstanceRecord extends InstanceView {
   report: KeptReport;
@@ -27,6 +27,8 @@ interface InstanceRecord extends InstanceView {
 
 interface ServiceRecord extends ServiceView {
   config: ServiceConfig;
+  /** Not declared: created by ensureService, removed with its last instance. */
+  auto: boolean;
   name: string;
   description: string;
   state: ServiceState;
@@ -107,12 +109,13 @@ export class Registry implements RegistryReader, RegistryWriter, RegistryEvents,
     if (!service) {
       return { accepted: false, reason: 'unknown-service', message: `service '${report.service}' is not declared in the configuration` };
     }
-    const own = verdict(report.exitCode, report.timedOut === true);
+    const own = source.verdict?.state ?? verdict(report.exitCode, report.timedOut === true);
     let instance = service.instances.get(report.hostname);
     const created = instance === undefined;
     if (!instance) {
       const cap = this.capReached(service);
       if (cap) {
+        this.updateServiceState(service, now);
         return { accepted: false, reason: 'instance-cap', message: cap };
       }
       instance = {
@@ -147,7 +150,10 @@ export class Registry implements RegistryReader, RegistryWriter, RegistryEvents,
       this.setInstanceState(service, instance, state, now);
     }
     instance.reports++;
-    if (own === 'failing') {
+    if (source.verdict) {
+      if (report.exitCode !== 0 || report.timedOut === true) instance.failures++;
+      instance.consecutiveFailures = source.verdict.consecutiveFailures;
+    } else if (own === 'failing') {
       instance.failures++;
       instance.consecutiveFailures++;
     } else {
@@ -177,7 +183,7 @@ export class Registry implements RegistryReader, RegistryWriter, RegistryEvents,
         address: instance.address,
         containerId: instance.container?.id ?? null,
         containerName: instance.container?.name ?? null,
-        verdict: verdict(instance.report.exitCode, instance.report.timedOut),
+        verdict: instance.state === 'stale' ? verdict(instance.report.exitCode, instance.report.timedOut) : instance.state,
         at: instance.receivedMonotonic,
         wall: instance.receivedAt,
       };
@@ -198,36 +204,62 @@ export class Registry implements RegistryReader, RegistryWriter, RegistryEvents,
     const wall = this.time.wall();
     this.settings = settings;
     const declared = new Set(settings.services.map((s) => s.name));
+    const kept: ServiceRecord[] = [];
     for (const [name, service] of this.byName) {
       if (declared.has(name)) continue;
+      // An automatic service stays while it has instances, with the defaults of the new configuration.
+      if (service.auto && settings.autoServices === true && service.instances.size > 0) {
+        service.config = this.defaults(name);
+        kept.push(service);
+        continue;
+      }
       this.byName.delete(name);
       for (const instance of [...service.instances.values()]) this.remove(service, instance, now, 'service removed');
       this.emit({ kind: 'service', service: name, from: service.state, to: null, at: wall });
     }
-    this.ordered = settings.services.map((config) => {
-      const kept = this.byName.get(config.name);
-      if (kept) {
-        kept.config = config;
-        kept.description = config.description;
-        return kept;
+    const declaredRecords = settings.services.map((config) => {
+      const existing = this.byName.get(config.name);
+      if (existing) {
+        existing.config = config;
+        existing.description = config.description;
+        existing.auto = false;
+        return existing;
       }
-      const added: ServiceRecord = {
-        config,
-        name: config.name,
-        description: config.description,
-        state: 'unknown',
-        stateSince: wall,
-        lastReport: null,
-        counts: { ok: 0, failing: 0, stale: 0 },
-        instances: new Map(),
-      };
-      this.byName.set(config.name, added);
-      this.emit({ kind: 'service', service: config.name, from: null, to: 'unknown', at: wall });
-      return added;
+      return this.add(config, false, wall);
     });
+    this.ordered = [...declaredRecords, ...kept];
     // ttl and expire may have changed: look at every deadline again.
     this.nextDue = 0;
     this.sweep();
+  }
+
+  ensureService(name: string): boolean {
+    if (this.byName.has(name)) return true;
+    if (this.settings.autoServices !== true) return false;
+    this.ordered = [...this.ordered, this.add(this.defaults(name), true, this.time.wall())];
+    return true;
+  }
+
+  /** An automatic service's settings: the global ttl and expire, no cap of its own. */
+  private defaults(name: string): ServiceConfig {
+    return { name, description: '', ttlMs: this.settings.ttlMs ?? 0, expireMs: this.settings.expireMs ?? 0, maxInstances: null, declaredAt: { file: '', line: 0, col: 0 } };
+  }
+
+  private add(config: ServiceConfig, auto: boolean, wall: number): ServiceRecord {
+    const added: ServiceRecord = {
+      config,
+      auto,
+      name: config.name,
+      description: config.description,
+      state: 'unknown',
+      stateSince: wall,
+      lastReport: null,
+      counts: noCounts(),
+      instances: new Map(),
+    };
+    this.byName.set(config.name, added);
+    this.emit({ kind: 'service', service: config.name, from: null, to: 'unknown', at: wall });
+    return added;
   }
 
   sweep(): void {
@@ -399,12 +431,24 @@ export class Registry implements RegistryReader, RegistryWriter, RegistryEvents,
   }
 
   private updateServiceState(service: ServiceRecord, at: number): void {
+    if (service.auto && service.instances.size === 0) {
+      this.retire(service, at);
+      return;
+    }
     const to = serviceState(service.counts);
     if (to === service.state) return;
     const from = service.state;
     service.state = to;
     service.stateSince = wallAt(this.time, at);
     this.emit({ kind: 'service', service: service.name, from, to, at: service.stateSince });
+  }
+
+  /** An automatic service without instances goes. Callers iterate over `ordered`, which is replaced, not changed. */
+  private retire(service: ServiceRecord, at: number): void {
+    if (this.byName.get(service.name) !== service) return;
+    this.byName.delete(service.name);
+    this.ordered = this.ordered.filter((s) => s !== service);
+    this.emit({ kind: 'service', service: service.name, from: service.state, to: null, at: wallAt(this.time, at) });
   }
 
   private capReached(service: ServiceRecord): string | null {

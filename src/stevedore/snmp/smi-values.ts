@@ -8,7 +8,7 @@ import type { InstanceState, ServiceState } from '../registry/states.js';
 export const TALLYMAN_STATE: Record<ServiceState, number> = { ok: 1, degraded: 2, failing: 3, stale: 4, unknown: 5 };
 
 /** TallymanInstanceHealth ::= INTEGER { ok(1), starting(2), failing(3), stale(4) } */
-export const INSTANCE_HEALTH: Record<InstanceState, number> = { ok: 1, failing: 3, stale: 4 };
+export const INSTANCE_HEALTH: Record<InstanceState, number> = { ok: 1, starting: 2, failing: 3, stale: 4 };
 
 /** TallymanRemovalReason ::= INTEGER { expired(1), containerDestroyed(2), containerGone(3), serviceRemoved(4) } */
 export const REMOVAL_REASON: Record<RemovalCause, number> = { expired: 1, 'container destroyed': 2, 'container gone': 3, 'service removed': 4 };

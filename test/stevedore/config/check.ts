@@ -88,6 +88,8 @@ export function defaults(overrides: Partial<CheckedConfig> = {}): CheckedConfig 
     syslogTag: 'stevedore',
     dockerSocket: null,
     verifySource: false,
+    dockerHealth: false,
+    autoServices: true,
     files: ['test.conf'],
     ...overrides,
   };

@@ -20,12 +20,17 @@ const valid: { name: string; text: string; config: CheckedConfig }[] = [
   {
     name: 'docker-socket turns verify-source on, relative paths from the file',
     text: 'service DB;\ndocker-socket docker.sock;\n',
-    config: defaults({ dockerSocket: 'docker.sock', verifySource: true }),
+    config: defaults({ dockerSocket: 'docker.sock', verifySource: true, dockerHealth: true }),
+  },
+  {
+    name: 'docker-health no, auto-services no',
+    text: 'service DB;\ndocker-socket /d.sock;\ndocker-health no;\nauto-services no;\n',
+    config: defaults({ dockerSocket: '/d.sock', verifySource: true, dockerHealth: false, autoServices: false }),
   },
   {
     name: 'docker-socket with verify-source off',
     text: 'service DB;\ndocker-socket /var/run/docker.sock;\nverify-source no;\n',
-    config: defaults({ dockerSocket: '/var/run/docker.sock', verifySource: false }),
+    config: defaults({ dockerSocket: '/var/run/docker.sock', verifySource: false, dockerHealth: true }),
   },
   { name: 'rate-limit without a burst: four times the rate', text: 'service DB;\nrate-limit 5;\n', config: defaults({ rateLimit: { perSecond: 5, burst: 20 } }) },
   { name: 'rate-limit off', text: 'service DB;\nrate-limit off;\n', config: defaults({ rateLimit: null }) },
@@ -151,6 +156,11 @@ const invalid: { name: string; text: string; errors: string[] }[] = [
     name: 'verify-source yes without docker-socket',
     text: 'service DB;\nverify-source yes;\n',
     errors: ["test.conf:2:15: verify-source yes needs docker-socket: stevedore checks a report's source address against the container it names"],
+  },
+  {
+    name: 'docker-health yes without docker-socket',
+    text: 'service DB;\ndocker-health yes;\n',
+    errors: ["test.conf:2:15: docker-health yes needs docker-socket: stevedore reads Docker's health checks through the Engine API"],
   },
   { name: "a missing ';' at the end of the file", text: 'service DB', errors: ["test.conf:1:11: expected ';' after 'service DB'"] },
   {

@@ -20,6 +20,8 @@ const NAMES_OF_THE_ISSUE = [
   'snmp-contact', 'snmp-location', 'snmp-user', 'snmp-trap-sink',
   // Issue 14: reads on their own listener.
   'http-listen', 'http-allow', 'http-token',
+  // Issue 10: Docker's own health checks.
+  'docker-health', 'auto-services',
 ];
 
 describe('the table of statements', () => {
@@ -37,6 +39,8 @@ describe('the table of statements', () => {
     assert.match(help, /^ +\[127\.0\.0\.0\/8 ::1\/128 10\.0\.0\.0\/8 172\.16\.0\.0\/12 192\.168\.0\.0\/16 fc00::\/7\]$/m);
     assert.match(help, /^service NAME \{ \.\.\. \} +the same, with settings of its own:$/m);
     assert.match(help, /^ {4}ttl DURATION; +this service's ttl \[the global ttl\]$/m);
+    assert.match(help, /^docker-health yes\|no; +containers with a Docker HEALTHCHECK are instances.*\n +\[yes with docker-socket\]$/m);
+    assert.match(help, /^auto-services yes\|no; +services that containers name .* are created with the defaults.*\n +\[yes\]$/m);
   });
 
   test('conf/stevedore.conf uses every statement, and is valid (through m4)', async () => {

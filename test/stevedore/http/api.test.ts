@@ -17,7 +17,7 @@ describe('the JSON API over real HTTP', { timeout: 30_000 }, () => {
     assert.equal(r.status, 200);
     const services = r.body as Record<string, unknown>[];
     assert.deepEqual(services.map((s) => [s.name, s.state]), [['DB', 'degraded'], ['web', 'unknown']]);
-    assert.deepEqual(services[0]!.counts, { instances: 2, ok: 1, failing: 1, stale: 0 });
+    assert.deepEqual(services[0]!.counts, { instances: 2, ok: 1, starting: 0, failing: 1, stale: 0 });
     assert.equal(services[0]!.lastReport, new Date(c.time.wall()).toISOString());
     assert.equal(services[1]!.lastReport, null);
     assert.deepEqual(Object.keys(services[0]!).sort(), ['counts', 'description', 'lastReport', 'name', 'state', 'stateSince']);

@@ -13,8 +13,12 @@ const SECOND = 1000;
 const report = (hostname: string, exitCode = 0, more: Partial<Report> = {}): Report => ({ service: 'DB', hostname, exitCode, ...more });
 
 describe('service state from instance states', () => {
-  const cases: [string, { ok: number; failing: number; stale: number }, string][] = [
+  const cases: [string, { ok: number; failing: number; stale: number; starting?: number }, string][] = [
     ['no instances', { ok: 0, failing: 0, stale: 0 }, 'unknown'],
+    ['all starting: a warning, as a starting instance is', { ok: 0, failing: 0, stale: 0, starting: 2 }, 'degraded'],
+    ['ok and starting: starting counts toward no verdict', { ok: 2, failing: 0, stale: 0, starting: 1 }, 'ok'],
+    ['failing and starting', { ok: 0, failing: 1, stale: 0, starting: 1 }, 'failing'],
+    ['stale and starting', { ok: 0, failing: 0, stale: 1, starting: 1 }, 'stale'],
     ['all ok', { ok: 3, failing: 0, stale: 0 }, 'ok'],
     ['all failing', { ok: 0, failing: 2, stale: 0 }, 'failing'],
     ['none ok, some failing, some stale', { ok: 0, failing: 1, stale: 1 }, 'failing'],
@@ -22,7 +26,7 @@ describe('service state from instance states', () => {
     ['some ok, some failing', { ok: 1, failing: 1, stale: 0 }, 'degraded'],
     ['some ok, some stale', { ok: 1, failing: 0, stale: 1 }, 'degraded'],
   ];
-  for (const [name, counts, state] of cases) test(`${name}: ${state}`, () => assert.equal(serviceState(counts), state));
+  for (const [name, counts, state] of cases) test(`${name}: ${state}`, () => assert.equal(serviceState({ starting: 0, ...counts }), state));
 });
 
 describe('registry', () => {
@@ -201,7 +205,7 @@ describe('registry', () => {
     changes.length = 0;
     time.stepWall(120 * SECOND);
     registry.sweep();
-    assert.deepEqual(registry.services()[0]!.counts, { ok: 2, failing: 0, stale: 0 });
+    assert.deepEqual(registry.services()[0]!.counts, { ok: 2, starting: 0, failing: 0, stale: 0 });
     assert.deepEqual(changes, []);
   });
 

@@ -5,6 +5,8 @@ import type { RegistryWriter } from '../../registry/ports.js';
 import { containerFromInspect, namesContainer, toRef, type ContainerInfo } from './container-info.js';
 import { EngineApi } from '../../../docker/engine-api.js';
 import { fromContainer } from './source-match.js';
+import type { DockerHealthSource } from '../../sources/docker-health/source.js';
+import type { HealthInspect } from '../../sources/docker-health/probe-result.js';
 
 export type FollowerState = 'connecting' | 'following' | 'reconnecting' | 'closed';
 
@@ -19,12 +21,16 @@ const DESTROYED_MEMORY_MS = 60_000;
 /** What a container name or id can be (docker's own rule): nothing else goes into an API path. */
 const CONTAINER_REF = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
-const EVENTS = { type: ['container'], event: ['start', 'die', 'destroy'] };
+const EVENTS = ['start', 'die', 'destroy'];
+/** The end of every health probe (exec_die) and every change of health status, for docker-health. */
+const HEALTH_EVENTS = ['exec_die', 'health_status'];
 
 /**
  * Follows the Docker engine: the event stream (start, die, destroy) over the socket, with a
  * reconcile against the list of containers at every (re)connect, and reconnects with backoff
  * when dockerd goes away. Keeps an index of containers to enrich instances and check sources.
+ * With docker-health, the same stream brings every probe's end, and every inspection is handed
+ * to the docker-health source too.
  */
 export class DockerFollower {
   private state: FollowerState = 'connecting';
@@ -48,6 +54,7 @@ export class DockerFollower {
     private readonly log: Logger,
     private readonly time: Time,
     private readonly retry: (attempt: number) => number = defaultDockerRetry,
+    private readonly dockerHealth: DockerHealthSource | null = null,
   ) {}
 
   start(): void {
@@ -58,10 +65,17 @@ export class DockerFollower {
     this.setState('closed');
     if (this.timer !== null) this.time.clearTimeout(this.timer);
     this.stream?.close();
+    this.dockerHealth?.close();
   }
 
-  health(): { socket: string; state: FollowerState; containers: number; lastError?: string } {
-    return { socket: this.api.socketPath, state: this.state, containers: this.containers.size, ...(this.lastError !== undefined && { lastError: this.lastError }) };
+  health(): { socket: string; state: FollowerState; containers: number; dockerHealth: { enabled: boolean; containers: number }; lastError?: string } {
+    return {
+      socket: this.api.socketPath,
+      state: this.state,
+      containers: this.containers.size,
+      dockerHealth: this.dockerHealth?.health() ?? { enabled: false, containers: 0 },
+      ...(this.lastError !== undefined && { lastError: this.lastError }),
+    };
   }
 
   /**
@@ -123,7 +137,8 @@ export class DockerFollower {
     if (this.state === 'closed') return;
     const epoch = ++this.epoch;
     const current = (): boolean => epoch === this.epoch && this.state !== 'closed';
-    this.stream = this.api.events(EVENTS, {
+    const events = { type: ['container'], event: this.dockerHealth ? [...EVENTS, ...HEALTH_EVENTS] : EVENTS };
+    this.stream = this.api.events(events, {
       onOpen: () => {
         // Events from now on are seen; what happened while away is read from the list.
         void this.reconcile(current).then(
@@ -160,13 +175,14 @@ export class DockerFollower {
   }
 
   private async inspect(id: string): Promise<ContainerInfo | null> {
-    const json = await this.api.get<Parameters<typeof containerFromInspect>[0]>(`/containers/${encodeURIComponent(id)}/json`);
+    const json = await this.api.get<Parameters<typeof containerFromInspect>[0] & HealthInspect>(`/containers/${encodeURIComponent(id)}/json`);
     if (!json) return null;
     const container = containerFromInspect(json);
     // An answer that arrives after the container's destroy event would bring back a ghost.
     if (this.destroyed.has(container.id)) return null;
     this.containers.set(container.id, container);
     this.inspectedAt.set(container.id, ++this.inspections);
+    this.dockerHealth?.inspected(json, toRef(container));
     return container;
   }
 
@@ -216,8 +232,14 @@ export class DockerFollower {
   private async onEvent(event: DockerEvent): Promise<void> {
     const id = event.Actor?.ID ?? event.id;
     if (!id) return;
+    const action = event.Action ?? event.status ?? '';
     try {
-      switch (event.Action ?? event.status) {
+      // health_status comes as `health_status: healthy`.
+      if (action === 'exec_die' || action.startsWith('health_status')) {
+        await this.dockerHealth?.probed(id, () => this.inspect(id));
+        return;
+      }
+      switch (action) {
         case 'start':
           await this.inspect(id);
           break;
@@ -232,6 +254,7 @@ export class DockerFollower {
           for (const [gone, at] of this.destroyed) if (now - at > DESTROYED_MEMORY_MS) this.destroyed.delete(gone);
           this.destroyed.set(id, now);
           this.forget(id);
+          this.dockerHealth?.forget(id);
           this.registry.containerRemoved(id);
           break;
         }
