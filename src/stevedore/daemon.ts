@@ -26,6 +26,8 @@ import { EmbeddedAgent } from './snmp/embedded-agent.js';
 import { tallymanView } from './snmp/tallyman-view.js';
 import { logRegistryEvent } from './state-log.js';
 import { OptionalPart } from './optional-part.js';
+import { startEtcdSink } from './sinks/etcd/start-etcd-sink.js';
+import { DockerChecks } from './sources/docker-checks.js';
 import { reload } from './reload.js';
 import { ServeLifecycle } from './serve-state.js';
 
@@ -68,6 +70,18 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
     return follower;
   };
   const docker = new OptionalPart({ settings: (c: Config) => c.dockerSocket, start: startDocker, stop: (follower) => follower.close() });
+  const startChecks = (c: Config): DockerChecks | null => {
+    if (!c.dockerChecks || c.dockerSocket === null) return null;
+    const checks = new DockerChecks({ engine: new EngineApi(c.dockerSocket), registry, time, log: log.child({ component: 'docker-checks' }), createServices: true });
+    checks.start();
+    return checks;
+  };
+  const dockerChecks = new OptionalPart({ settings: (c: Config) => [c.dockerChecks, c.dockerSocket], start: startChecks, stop: (checks) => checks.stop() });
+  const etcdSink = new OptionalPart({
+    settings: (c: Config) => [c.etcdEndpoints, c.etcdPrefix, c.etcdTtlSeconds, c.dockerSocket],
+    start: (c: Config) => startEtcdSink(c, registry, log.child({ component: 'etcd' }), time),
+    stop: (sink) => sink.stop(),
+  });
   const embedded = new EmbeddedAgent(registry, time, log);
   const collector = buildCollector({
     registry,
@@ -77,7 +91,8 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
     health: {
       process: () => ({ pid: process.pid }),
       agentx: () => agentx.current?.health() ?? { status: { state: 'off' } },
-      docker: () => ({ ...(docker.current?.health() ?? { state: 'off' }), verifySource: config.verifySource }),
+      docker: () => ({ ...(docker.current?.health() ?? { state: 'off' }), verifySource: config.verifySource, checks: dockerChecks.current?.health() ?? 'off' }),
+      etcd: () => etcdSink.current?.health() ?? { state: 'off' },
       snmp: () => ({ listen: config.snmpListen === null ? null : formatHostPort(config.snmpListen) }),
     },
     containers: () => {
@@ -102,6 +117,8 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
   }
   await agentx.apply(config);
   await docker.apply(config);
+  await dockerChecks.apply(config);
+  await etcdSink.apply(config);
   const sweeper = new Sweeper(registry, time);
   sweeper.start();
   stateFile?.start();
@@ -126,9 +143,13 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
           log.level = logLevel(options, next);
           await agentx.apply(next);
           await docker.apply(next);
+          await dockerChecks.apply(next);
+          await etcdSink.apply(next);
         },
       }),
     stop: async () => {
+      await etcdSink.stop();
+      await dockerChecks.stop();
       await closeAll(servers);
       await collector.app.close();
       await agentx.stop();

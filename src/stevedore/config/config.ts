@@ -84,6 +84,14 @@ export interface Config {
   dockerSocket: string | null;
   /** A report is accepted only from an address of the container it names. [yes with docker-socket] */
   verifySource: boolean;
+  /** Check containers from outside as checker's listener does (needs docker-socket). [no] */
+  dockerChecks: boolean;
+  /** etcd to publish ok instances in; empty: off. [none] */
+  etcdEndpoints: HostPort[];
+  /** The key prefix: PREFIX/SERVICE/INSTANCE. [/SERVICE] */
+  etcdPrefix: string;
+  /** The TTL of stevedore's lease in etcd, in whole seconds. [10s] */
+  etcdTtlSeconds: number;
   /** Every file read, the main one first (includes after it). */
   files: string[];
 }

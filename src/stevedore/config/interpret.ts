@@ -102,11 +102,13 @@ function blankDraft(): Draft {
       listen: [], agentxSocket: null, agentxPingIntervalMs: 0, snmpListen: null, snmpCommunity: '', ttlMs: 0, expireMs: 0,
       maxOutputBytes: 0, maxInstances: 0, allow: [], deny: [], token: null, rateLimit: null, maxConnections: 0, stateFile: null, pidfile: null, user: null,
       group: null, logLevel: 'info', syslog: false, syslogFacility: '', syslogTag: '', dockerSocket: null, verifySource: false,
+      dockerChecks: false, etcdEndpoints: [], etcdPrefix: '', etcdTtlSeconds: 0,
     },
     services: [],
     servicesByName: new Map(),
     listenedAt: new Map(),
     verifySource: null,
+    dockerChecksAt: null,
   };
 }
 
@@ -130,6 +132,9 @@ export function interpret(statements: readonly Statement[], mainFile: string, fi
   settings.verifySource = draft.verifySource?.value ?? settings.dockerSocket !== null;
   if (draft.verifySource?.value && settings.dockerSocket === null) {
     errors.push(new ConfigError('CONFIG_CONFLICT', "verify-source yes needs docker-socket: stevedore checks a report's source address against the container it names", draft.verifySource.at));
+  }
+  if (draft.dockerChecksAt !== null && settings.dockerSocket === null) {
+    errors.push(new ConfigError('CONFIG_CONFLICT', 'docker-checks yes needs docker-socket: stevedore finds and checks the containers through the Docker Engine API', draft.dockerChecksAt));
   }
   if (errors.length > 0) return { ok: false, errors };
   const services = draft.services.map(

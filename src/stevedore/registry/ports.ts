@@ -10,8 +10,8 @@ import type { ContainerRef, RegistryImage, RegistryStats, ServiceView } from './
  * Registry that implements them all.
  */
 
-/** What the registry takes from the configuration; a reload passes a new one. */
-export type RegistrySettings = Pick<Config, 'services' | 'maxInstances' | 'maxOutputBytes'>;
+/** What the registry takes from the configuration; a reload passes a new one. ttl and expire: the defaults of a service created by ensureService. */
+export type RegistrySettings = Pick<Config, 'services' | 'maxInstances' | 'maxOutputBytes'> & Partial<Pick<Config, 'ttlMs' | 'expireMs'>>;
 
 /** Which kind of source a result comes from: tallyman's HTTP report today; Docker's own health checks and checker's outside checks next. */
 export type ResultOrigin = 'report' | 'docker-health' | 'checker';
@@ -33,6 +33,13 @@ export type AcceptOutcome =
 export interface RegistryWriter {
   /** One check result for the instance (report.service, report.hostname). */
   accept(report: Report, source: ResultSource): AcceptOutcome;
+  /**
+   * Creates a service the configuration does not declare, with its defaults (the global ttl and
+   * expire, no cap of its own), for a source that finds services by itself (docker-checks: the
+   * image's name). True when it created one; a service that exists already is left as it is.
+   * A service created so stays across reloads; after a restart it is created again when found again.
+   */
+  ensureService(name: string): boolean;
   /** Counts a refused result: the collector calls it once per refusal; accept() never does. */
   countRejected(): void;
   /** The container died: its instances are stale now, not a ttl later. */
@@ -45,7 +52,7 @@ export interface RegistryWriter {
 
 /** The sinks' read port: what the registry holds now. A read changes nothing and emits nothing. */
 export interface RegistryReader {
-  /** Declared services, in the configuration's order. */
+  /** Declared services, in the configuration's order, then those ensureService created. */
   services(): readonly ServiceView[];
   service(name: string): ServiceView | undefined;
   stats(): RegistryStats;

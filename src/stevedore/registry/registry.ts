@@ -8,6 +8,9 @@ import type { AcceptOutcome, RegistryControl, RegistryEvents, RegistryReader, Re
 import type { ContainerRef, InstanceView, KeptReport, RegistryImage, RegistryStats, SavedInstance, ServiceView } from './records.js';
 import { serviceState, verdict, type InstanceState, type ServiceState, type StateCounts } from './states.js';
 
+/** Where a service ensureService created stands, for messages that name a declaration. */
+const CREATED_AT = { file: '(created by a source)', line: 0, col: 0 };
+
 interface InstanceRecord extends InstanceView {
   report: KeptReport;
   address: string;
@@ -58,6 +61,8 @@ export class Registry implements RegistryReader, RegistryWriter, RegistryEvents,
   private nextDue = 0;
   /** Grows with every change to what a state file would hold. */
   private changes = 0;
+  /** Services created by ensureService that the configuration does not declare. */
+  private readonly created = new Set<string>();
 
   constructor(settings: RegistrySettings, private readonly time: Time) {
     this.settings = settings;
@@ -189,37 +194,58 @@ export class Registry implements RegistryReader, RegistryWriter, RegistryEvents,
     return conflict.verdict();
   }
 
+  ensureService(name: string): boolean {
+    if (this.byName.has(name)) return false;
+    const service = this.addService(this.createdConfig(name));
+    this.created.add(name);
+    this.ordered = [...this.ordered, service];
+    this.changes++;
+    return true;
+  }
+
+  /** The configuration of a service ensureService created: the global defaults. */
+  private createdConfig(name: string): ServiceConfig {
+    const { ttlMs, expireMs } = this.settings;
+    if (ttlMs === undefined || expireMs === undefined) throw new Error('a registry that creates services needs the global ttl and expire');
+    return { name, description: '', ttlMs, expireMs, maxInstances: null, declaredAt: CREATED_AT };
+  }
+
+  private addService(config: ServiceConfig): ServiceRecord {
+    const wall = this.time.wall();
+    const added: ServiceRecord = {
+      config,
+      name: config.name,
+      description: config.description,
+      state: 'unknown',
+      stateSince: wall,
+      lastReport: null,
+      counts: { ok: 0, failing: 0, stale: 0 },
+      instances: new Map(),
+    };
+    this.byName.set(config.name, added);
+    this.emit({ kind: 'service', service: config.name, from: null, to: 'unknown', at: wall });
+    return added;
+  }
+
   reconfigure(settings: RegistrySettings): void {
     const now = this.time.monotonic();
     const wall = this.time.wall();
     this.settings = settings;
     const declared = new Set(settings.services.map((s) => s.name));
+    for (const name of declared) this.created.delete(name);
     for (const [name, service] of this.byName) {
-      if (declared.has(name)) continue;
+      if (declared.has(name) || this.created.has(name)) continue;
       this.byName.delete(name);
       for (const instance of [...service.instances.values()]) this.remove(service, instance, now, 'service removed');
       this.emit({ kind: 'service', service: name, from: service.state, to: null, at: wall });
     }
-    this.ordered = settings.services.map((config) => {
+    const configs = [...settings.services, ...[...this.created].map((name) => this.createdConfig(name))];
+    this.ordered = configs.map((config) => {
       const kept = this.byName.get(config.name);
-      if (kept) {
-        kept.config = config;
-        kept.description = config.description;
-        return kept;
-      }
-      const added: ServiceRecord = {
-        config,
-        name: config.name,
-        description: config.description,
-        state: 'unknown',
-        stateSince: wall,
-        lastReport: null,
-        counts: { ok: 0, failing: 0, stale: 0 },
-        instances: new Map(),
-      };
-      this.byName.set(config.name, added);
-      this.emit({ kind: 'service', service: config.name, from: null, to: 'unknown', at: wall });
-      return added;
+      if (!kept) return this.addService(config);
+      kept.config = config;
+      kept.description = config.description;
+      return kept;
     });
     // ttl and expire may have changed: look at every deadline again.
     this.nextDue = 0;

@@ -70,6 +70,10 @@ export function defaults(overrides: Partial<Config> = {}): Config {
     syslogTag: 'stevedore',
     dockerSocket: null,
     verifySource: false,
+    dockerChecks: false,
+    etcdEndpoints: [],
+    etcdPrefix: '/SERVICE',
+    etcdTtlSeconds: 10,
     files: ['test.conf'],
     ...overrides,
   };

@@ -16,6 +16,8 @@ const NAMES_OF_THE_ISSUE = [
   'docker-socket', 'verify-source',
   // Issue 9: hardening.
   'rate-limit', 'max-connections',
+  // Issue 11: docker-checks and the etcd sink (etcd-ttl: the lease's TTL, see decisions.md).
+  'docker-checks', 'etcd-endpoints', 'etcd-prefix', 'etcd-ttl',
 ];
 
 describe('the table of statements', () => {
@@ -33,6 +35,7 @@ describe('the table of statements', () => {
     assert.match(help, /^ +\[127\.0\.0\.0\/8 ::1\/128 10\.0\.0\.0\/8 172\.16\.0\.0\/12 192\.168\.0\.0\/16 fc00::\/7\]$/m);
     assert.match(help, /^service NAME \{ \.\.\. \} +the same, with settings of its own:$/m);
     assert.match(help, /^ {4}ttl DURATION; +this service's ttl \[the global ttl\]$/m);
+    assert.match(help, /^docker-checks: a service it finds \(IMAGENAME\) that no `service` declares is created with the\ndefaults/m);
   });
 
   test('conf/stevedore.conf uses every statement, and is valid (through m4)', async () => {
