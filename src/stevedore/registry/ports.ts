@@ -13,7 +13,7 @@ import type { ContainerRef, RegistryImage, RegistryStats, ServiceView } from './
 /** What the registry takes from the configuration; a reload passes a new one. ttl and expire: the defaults of a service created by ensureService. */
 export type RegistrySettings = Pick<Config, 'services' | 'maxInstances' | 'maxOutputBytes'> & Partial<Pick<Config, 'ttlMs' | 'expireMs'>>;
 
-/** Which kind of source a result comes from: tallyman's HTTP report today; Docker's own health checks and checker's outside checks next. */
+/** Which kind of source a result comes from: tallyman's HTTP report, checker's outside checks (docker-checks); Docker's own health checks next. */
 export type ResultOrigin = 'report' | 'docker-health' | 'checker';
 
 /** Where a result comes from, beside what it says. */

@@ -199,7 +199,6 @@ export class Registry implements RegistryReader, RegistryWriter, RegistryEvents,
     const service = this.addService(this.createdConfig(name));
     this.created.add(name);
     this.ordered = [...this.ordered, service];
-    this.changes++;
     return true;
   }
 
