@@ -27,7 +27,7 @@ import { tallymanView } from './snmp/tallyman-view.js';
 import { logRegistryEvent } from './state-log.js';
 import { OptionalPart } from './optional-part.js';
 import { startEtcdSink } from './sinks/etcd/start-etcd-sink.js';
-import { DockerChecks } from './sources/docker-checks.js';
+import { startDockerChecks } from './sources/docker-checks.js';
 import { reload } from './reload.js';
 import { ServeLifecycle } from './serve-state.js';
 
@@ -70,13 +70,11 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
     return follower;
   };
   const docker = new OptionalPart({ settings: (c: Config) => c.dockerSocket, start: startDocker, stop: (follower) => follower.close() });
-  const startChecks = (c: Config): DockerChecks | null => {
-    if (!c.dockerChecks || c.dockerSocket === null) return null;
-    const checks = new DockerChecks({ engine: new EngineApi(c.dockerSocket), registry, time, log: log.child({ component: 'docker-checks' }), createServices: true });
-    checks.start();
-    return checks;
-  };
-  const dockerChecks = new OptionalPart({ settings: (c: Config) => [c.dockerChecks, c.dockerSocket], start: startChecks, stop: (checks) => checks.stop() });
+  const dockerChecks = new OptionalPart({
+    settings: (c: Config) => [c.dockerChecks, c.dockerSocket],
+    start: (c: Config) => startDockerChecks(c, registry, log.child({ component: 'docker-checks' }), time),
+    stop: (checks) => checks.stop(),
+  });
   const etcdSink = new OptionalPart({
     settings: (c: Config) => [c.etcdEndpoints, c.etcdPrefix, c.etcdTtlSeconds, c.dockerSocket],
     start: (c: Config) => startEtcdSink(c, registry, log.child({ component: 'etcd' }), time),

@@ -5,7 +5,8 @@ import type { CheckResult } from '../../checker/check-runner.js';
 import { shortId, type CheckTarget } from '../../checker/check-target.js';
 import { Listener } from '../../checker/listener.js';
 import type { EventLog } from '../../checker/log.js';
-import type { EngineApi } from '../../docker/engine-api.js';
+import { EngineApi } from '../../docker/engine-api.js';
+import type { Config } from '../config/config.js';
 import { containerFromInspect, toRef } from '../integrations/docker/container-info.js';
 import type { RegistryWriter } from '../registry/ports.js';
 
@@ -77,4 +78,12 @@ export class DockerChecks {
     this.refused.add(service);
     this.options.log.warn(message);
   }
+}
+
+/** docker-checks for a configuration with `docker-checks yes` and docker-socket (null otherwise), started. */
+export function startDockerChecks(config: Pick<Config, 'dockerChecks' | 'dockerSocket'>, registry: RegistryWriter, log: EventLog, time: Time): DockerChecks | null {
+  if (!config.dockerChecks || config.dockerSocket === null) return null;
+  const checks = new DockerChecks({ engine: new EngineApi(config.dockerSocket), registry, time, log, createServices: true });
+  checks.start();
+  return checks;
 }
