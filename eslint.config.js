@@ -38,12 +38,20 @@ export default tseslint.config(
     rules: restrict(['**/registry/registry.js', '**/registry/sweeper.js', '**/persistence/*'], 'sources and sinks see the registry only through its ports (registry/ports.ts, events.ts, records.ts)'),
   },
   {
+    files: ['src/stevedore/sources/**'],
+    rules: restrict(['**/registry/registry.js', '**/registry/sweeper.js', '**/persistence/*', '**/sinks/**', '**/etcd/*'], 'sources see the registry only through its writer port, and no sink'),
+  },
+  {
+    files: ['src/stevedore/sinks/**'],
+    rules: restrict(['**/registry/registry.js', '**/registry/sweeper.js', '**/persistence/*', '**/sources/**', '**/collector/*'], 'sinks see the registry only through its reader and event ports, and no source'),
+  },
+  {
     files: ['src/stevedore/persistence/**'],
     rules: restrict(['**/registry/registry.js', '**/registry/sweeper.js', '**/collector/*', '**/snmp/*', '**/integrations/**'], 'persistence sees the registry only through its snapshot port (registry/ports.ts)'),
   },
   {
     files: ['src/stevedore/registry/**'],
-    rules: restrict(['**/collector/*', '**/snmp/*', '**/http/*', '**/persistence/*', '**/integrations/**', '**/sources/**', '**/logging/*', 'fastify', 'pino'], 'the registry knows nothing of its sources, sinks or persistence'),
+    rules: restrict(['**/collector/*', '**/snmp/*', '**/http/*', '**/persistence/*', '**/integrations/**', '**/sources/**', '**/sinks/**', '**/logging/*', 'fastify', 'pino'], 'the registry knows nothing of its sources, sinks or persistence'),
   },
   {
     files: ['src/docker/**'],

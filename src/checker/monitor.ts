@@ -12,7 +12,8 @@ import type { EventLog } from './log.js';
 
 export interface MonitorDeps {
   engine: EngineApi;
-  etcd: EtcdClient;
+  /** null: no discovery key (stevedore's docker-checks, whose registry publishes through its own etcd sink). */
+  etcd: EtcdClient | null;
   time: Time;
   log: EventLog;
   /** Stands in for 0.0.0.0 and :: in published ports. */
@@ -189,7 +190,7 @@ export class Monitor {
     this.periodSeconds = env.periodSeconds;
     const key = discoveryKey(this.deps.prefix, target.imageName, target.id);
     const ttl = leaseTtlSeconds(env.periodSeconds);
-    if (this.key === null || this.key.key !== key || this.key.ttlSeconds !== ttl) {
+    if (this.deps.etcd !== null && (this.key === null || this.key.key !== key || this.key.ttlSeconds !== ttl)) {
       this.deleteKey();
       this.key = new LeasedKey(this.deps.etcd, key, ttl);
     }
@@ -205,8 +206,10 @@ export class Monitor {
     if (result.status === 'ok') {
       this.setStatus('healthy', 'the check passed');
       const leased = this.key;
-      const value = descriptionJson(describeContainer(target.inspect, this.deps.hostIp));
-      this.etcd(() => leased.hold(value));
+      if (leased !== null) {
+        const value = descriptionJson(describeContainer(target.inspect, this.deps.hostIp));
+        this.etcd(() => leased.hold(value));
+      }
     } else {
       this.setStatus('failing', describeFailure(result));
       this.deleteKey();

@@ -3,4 +3,5 @@ export { EtcdClient, prefixEnd, type KeyValue, type LeaseId, type TxnOp } from '
 export { EtcdError, type EtcdErrorCode } from './errors.js';
 export type { EndpointStatus } from './gateway.js';
 export { LeasedKey } from './leased-key.js';
+export { LeasedKeySet, type LeaseClient } from './leased-key-set.js';
 export { PrefixWatch, type WatchEvent, type WatchHandlers } from './watch.js';

@@ -29,6 +29,8 @@ import { EmbeddedAgent } from './snmp/embedded-agent.js';
 import { tallymanView } from './snmp/tallyman-view.js';
 import { logRegistryEvent } from './state-log.js';
 import { OptionalPart } from './optional-part.js';
+import { startEtcdSink } from './sinks/etcd/start-etcd-sink.js';
+import { startDockerChecks } from './sources/docker-checks.js';
 import { reload } from './reload.js';
 import { ServeLifecycle } from './serve-state.js';
 
@@ -72,6 +74,16 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
     return follower;
   };
   const docker = new OptionalPart({ settings: (c: Config) => [c.dockerSocket, c.dockerHealth], start: startDocker, stop: (follower) => follower.close() });
+  const dockerChecks = new OptionalPart({
+    settings: (c: Config) => [c.dockerChecks, c.dockerSocket],
+    start: (c: Config) => startDockerChecks(c, registry, log.child({ component: 'docker-checks' }), time),
+    stop: (checks) => checks.stop(),
+  });
+  const etcdSink = new OptionalPart({
+    settings: (c: Config) => [c.etcdEndpoints, c.etcdPrefix, c.etcdTtlSeconds, c.dockerSocket],
+    start: (c: Config) => startEtcdSink(c, registry, log.child({ component: 'etcd' }), time),
+    stop: (sink) => sink.stop(),
+  });
   const embedded = new EmbeddedAgent(view, registry, time, log.child({ component: 'snmp' }));
   const collector = buildCollector({
     registry,
@@ -93,7 +105,8 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
     health: {
       process: () => ({ pid: process.pid }),
       agentx: () => agentx.current?.health() ?? { status: { state: 'off' } },
-      docker: () => ({ ...(docker.current?.health() ?? { state: 'off' }), verifySource: config.verifySource }),
+      docker: () => ({ ...(docker.current?.health() ?? { state: 'off' }), verifySource: config.verifySource, checks: dockerChecks.current?.health() ?? 'off' }),
+      etcd: () => etcdSink.current?.health() ?? { state: 'off' },
       snmp: () => embedded.health(config),
     },
   });
@@ -117,6 +130,8 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
   }
   await agentx.apply(config);
   await docker.apply(config);
+  await dockerChecks.apply(config);
+  await etcdSink.apply(config);
   const sweeper = new Sweeper(registry, time);
   sweeper.start();
   stateFile?.start();
@@ -139,9 +154,13 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
           log.level = logLevel(options, next);
           await agentx.apply(next);
           await docker.apply(next);
+          await dockerChecks.apply(next);
+          await etcdSink.apply(next);
         },
       }),
     stop: async () => {
+      await etcdSink.stop();
+      await dockerChecks.stop();
       reads.close();
       await closeAll(servers);
       await collector.app.close();

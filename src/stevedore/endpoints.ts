@@ -41,6 +41,11 @@ export function endpoints(config: Config): Endpoint[] {
       address: config.dockerSocket && `unix:${config.dockerSocket}`,
       about: config.dockerSocket ? 'followed for container events' : 'docker-socket turns it on',
     },
+    {
+      endpoint: 'etcd',
+      address: config.etcdEndpoints.length > 0 ? config.etcdEndpoints.map(formatHostPort).join(', ') : null,
+      about: config.etcdEndpoints.length > 0 ? `ok instances published under ${config.etcdPrefix}` : 'etcd-endpoints turns it on',
+    },
   ];
 }
 

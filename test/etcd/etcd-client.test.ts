@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { EtcdClient } from '../../src/etcd/client.js';
 import { EtcdError } from '../../src/etcd/errors.js';
 import { LeasedKey } from '../../src/etcd/leased-key.js';
+import { LeasedKeySet } from '../../src/etcd/leased-key-set.js';
 import { PrefixWatch, type WatchEvent } from '../../src/etcd/watch.js';
 import { systemTime } from '../../src/common/time.js';
 import { startEtcd, type Etcd } from '../harness/etcd.js';
@@ -34,6 +35,24 @@ describe('etcd client and lease policy, against a real etcd', () => {
     assert.deepEqual((await client.getPrefix('/t/')).map((kv) => [kv.key, kv.value]), [['/t/b', 'two']]);
     assert.equal(await client.delete('/t/b'), 1);
     assert.deepEqual(await client.getPrefix('/t/'), []);
+  });
+
+  it('holds a set of keys under one lease, more than one transaction holds, and writes only what changed', async () => {
+    const set = new LeasedKeySet(client, 9);
+    const wanted = new Map(Array.from({ length: 300 }, (_, i) => [`/set/k${String(i).padStart(3, '0')}`, `v${i}`]));
+    await set.sync(wanted);
+    const all = await client.getPrefix('/set/');
+    assert.equal(all.length, 300);
+    assert.deepEqual(new Set(all.map((kv) => kv.lease)), new Set([set.leaseId]), 'one lease for all');
+    const revision = Math.max(...all.map((kv) => kv.modRevision));
+    for (const key of [...wanted.keys()].slice(100)) wanted.delete(key);
+    wanted.set('/set/k000', 'changed');
+    await set.sync(wanted);
+    const left = await client.getPrefix('/set/');
+    assert.deepEqual([left.length, left[0]?.value, set.size], [100, 'changed', 100]);
+    assert.deepEqual(left.filter((kv) => kv.modRevision > revision).map((kv) => kv.key), ['/set/k000'], 'the unchanged keys were not written again');
+    await set.revoke();
+    assert.deepEqual(await client.getPrefix('/set/'), []);
   });
 
   it('holds a key under a lease of its TTL, renews it, and deletes it at once on release', async () => {

@@ -113,6 +113,14 @@ export interface Config {
   dockerHealth: boolean;
   /** Services that containers name and the configuration does not declare are created with the defaults. [yes] */
   autoServices: boolean;
+  /** Check containers from outside as checker's listener does (needs docker-socket). [no] */
+  dockerChecks: boolean;
+  /** etcd to publish ok instances in; empty: off. [none] */
+  etcdEndpoints: HostPort[];
+  /** The key prefix: PREFIX/SERVICE/INSTANCE. [/SERVICE] */
+  etcdPrefix: string;
+  /** The TTL of stevedore's lease in etcd, in whole seconds. [10s] */
+  etcdTtlSeconds: number;
   /** Every file read, the main one first (includes after it). */
   files: string[];
   /**

@@ -42,6 +42,8 @@ export function configHelp(): string {
     'A relative FILE is relative to the file that names it. Comments: # and // to the end of the',
     'line, /* ... */. The file goes through m4 -P first (m4_define, m4_include) unless stevedore',
     'runs with --no-preprocessor. stevedore --lint checks a file.',
+    'docker-checks: a service it finds (IMAGENAME) that no `service` declares is created with the',
+    'defaults (the global ttl and expire).',
     '',
   ].join('\n');
 }

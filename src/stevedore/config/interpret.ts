@@ -119,12 +119,14 @@ function blankDraft(): Draft {
       maxOutputBytes: 0, maxInstances: 0, allow: [], deny: [], token: null, rateLimit: null, httpListen: [], httpAllow: [], httpToken: null, maxConnections: 0, stateFile: null, pidfile: null, user: null,
       group: null, logLevel: 'info', syslog: false, syslogFacility: '', syslogTag: '', dockerSocket: null, verifySource: false,
       dockerHealth: false, autoServices: true,
+      dockerChecks: false, etcdEndpoints: [], etcdPrefix: '', etcdTtlSeconds: 0,
     },
     services: [],
     servicesByName: new Map(),
     listenedAt: new Map(),
     verifySource: null,
     dockerHealth: null,
+    dockerChecksAt: null,
   };
 }
 
@@ -173,6 +175,9 @@ export function interpret(statements: readonly Statement[], mainFile: string, fi
   settings.dockerHealth = draft.dockerHealth?.value ?? settings.dockerSocket !== null;
   if (draft.dockerHealth?.value && settings.dockerSocket === null) {
     errors.push(new ConfigError('CONFIG_CONFLICT', "docker-health yes needs docker-socket: stevedore reads Docker's health checks through the Engine API", draft.dockerHealth.at));
+  }
+  if (draft.dockerChecksAt !== null && settings.dockerSocket === null) {
+    errors.push(new ConfigError('CONFIG_CONFLICT', 'docker-checks yes needs docker-socket: stevedore finds and checks the containers through the Docker Engine API', draft.dockerChecksAt));
   }
   if (errors.length > 0) return { ok: false, errors };
   const services = draft.services.map(

@@ -14,6 +14,7 @@ import { parseChoice } from './values/choice.js';
 import { parseCidr } from './values/cidr.js';
 import { parseCount } from './values/count.js';
 import { parseDuration } from './values/duration.js';
+import { parseEtcdPrefix, parseLeaseTtl } from './values/etcd.js';
 import { parseAccount, parseCommunity, parseDescription, parseDisplayString, parseServiceName, parseSyslogTag, parseToken } from './values/names.js';
 import { parseSize } from './values/size.js';
 import { valid, type Value } from './values/value.js';
@@ -47,6 +48,8 @@ export interface Draft {
   verifySource: { value: boolean; at: SourceLocation } | null;
   /** docker-health as given, if it was: its default depends on docker-socket. */
   dockerHealth: { value: boolean; at: SourceLocation } | null;
+  /** Where `docker-checks yes` was given: it needs docker-socket. */
+  dockerChecksAt: SourceLocation | null;
 }
 
 /** The arguments that stand for an absent statement, or what its absence means. */
@@ -480,9 +483,32 @@ export const STATEMENTS: readonly StatementSpec<Draft>[] = [
     store: (draft, value, arg) => void (draft.dockerHealth = { value, at: arg.loc }),
   }),
   one<Draft, boolean>({
-    name: 'auto-services', synopsis: 'yes|no', help: 'services that containers name (docker-health) and no statement declares are created with the defaults; no: declared ones only', default: { args: ['yes'] },
+    name: 'auto-services', synopsis: 'yes|no', help: 'services that containers name (docker-health, docker-checks) and no statement declares are created with the defaults; no: declared ones only', default: { args: ['yes'] },
     check: (arg) => parseBoolean(arg.value),
     store: (draft, value) => void (draft.settings.autoServices = value),
+  }),
+  one<Draft, boolean>({
+    name: 'docker-checks', synopsis: 'yes|no', help: 'check containers from outside, as checker does (needs docker-socket)', default: { args: ['no'] },
+    check: (arg) => parseBoolean(arg.value),
+    store(draft, value, arg) {
+      draft.settings.dockerChecks = value;
+      draft.dockerChecksAt = value ? arg.loc : null;
+    },
+  }),
+  many<Draft, Config['etcdEndpoints'][number]>({
+    name: 'etcd-endpoints', synopsis: 'HOST:PORT...', help: 'publish ok instances in etcd (repeatable)', default: { shown: 'none' },
+    check: (arg) => parseHostPort(arg.value, 2379, 'HOST:PORT, as 127.0.0.1:2379'),
+    store: (draft, value) => void draft.settings.etcdEndpoints.push(value),
+  }),
+  one<Draft, string>({
+    name: 'etcd-prefix', synopsis: 'PATH', help: 'etcd keys are PATH/SERVICE/INSTANCE', default: { args: ['/SERVICE'] },
+    check: (arg) => parseEtcdPrefix(arg.value),
+    store: (draft, value) => void (draft.settings.etcdPrefix = value),
+  }),
+  one<Draft, number>({
+    name: 'etcd-ttl', synopsis: 'DURATION', help: 'the TTL of stevedore\'s etcd lease: keys outlive a crash this long', default: { args: ['10s'] },
+    check: (arg) => parseLeaseTtl(arg.value),
+    store: (draft, value) => void (draft.settings.etcdTtlSeconds = value),
   }),
   {
     // Read by include.ts before interpretation: its statements take its place.

@@ -90,6 +90,10 @@ export function defaults(overrides: Partial<CheckedConfig> = {}): CheckedConfig 
     verifySource: false,
     dockerHealth: false,
     autoServices: true,
+    dockerChecks: false,
+    etcdEndpoints: [],
+    etcdPrefix: '/SERVICE',
+    etcdTtlSeconds: 10,
     files: ['test.conf'],
     ...overrides,
   };

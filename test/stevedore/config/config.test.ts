@@ -145,6 +145,19 @@ syslog-tag sd;
     config: defaults({ stateFile: 'state/registry.json', pidfile: 'stevedore.pid' }),
   },
   {
+    name: 'docker-checks and etcd: endpoints with the default port, a prefix and a lease TTL',
+    text: 'service DB;\ndocker-socket /run/docker.sock;\ndocker-checks yes;\netcd-endpoints 127.0.0.1:2379 etcd.example;\netcd-endpoints [::1]:2380;\netcd-prefix /discovery/prod;\netcd-ttl 1m;\n',
+    config: defaults({
+      dockerSocket: '/run/docker.sock',
+      verifySource: true,
+      dockerHealth: true,
+      dockerChecks: true,
+      etcdEndpoints: [{ host: '127.0.0.1', port: 2379 }, { host: 'etcd.example', port: 2379 }, { host: '::1', port: 2380 }],
+      etcdPrefix: '/discovery/prod',
+      etcdTtlSeconds: 60,
+    }),
+  },
+  {
     name: 'a service name of 64 characters, all the allowed kinds',
     text: `service ${'a'.repeat(60)}_.-9;\n`,
     config: defaults({ services: [service(`${'a'.repeat(60)}_.-9`, 1)] }),
@@ -152,6 +165,19 @@ syslog-tag sd;
 ];
 
 const invalid: { name: string; text: string; errors: string[] }[] = [
+  {
+    name: 'docker-checks yes without docker-socket',
+    text: 'service DB;\ndocker-checks yes;\n',
+    errors: ['test.conf:2:15: docker-checks yes needs docker-socket: stevedore finds and checks the containers through the Docker Engine API'],
+  },
+  {
+    name: 'an etcd prefix that is no absolute path, and an etcd lease too short to renew',
+    text: 'service DB;\netcd-prefix SERVICE;\netcd-ttl 2s;\n',
+    errors: [
+      "test.conf:2:13: bad etcd-prefix 'SERVICE': a path starting with '/' of printable ASCII without spaces, as /SERVICE",
+      "test.conf:3:10: bad etcd-ttl '2s': at least 3s (the lease is renewed every third of it)",
+    ],
+  },
   {
     name: 'verify-source yes without docker-socket',
     text: 'service DB;\nverify-source yes;\n',

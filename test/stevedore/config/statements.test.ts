@@ -22,6 +22,8 @@ const NAMES_OF_THE_ISSUE = [
   'http-listen', 'http-allow', 'http-token',
   // Issue 10: Docker's own health checks.
   'docker-health', 'auto-services',
+  // Issue 11: docker-checks and the etcd sink (etcd-ttl: the lease's TTL, see decisions.md).
+  'docker-checks', 'etcd-endpoints', 'etcd-prefix', 'etcd-ttl',
 ];
 
 describe('the table of statements', () => {
@@ -41,6 +43,7 @@ describe('the table of statements', () => {
     assert.match(help, /^ {4}ttl DURATION; +this service's ttl \[the global ttl\]$/m);
     assert.match(help, /^docker-health yes\|no; +containers with a Docker HEALTHCHECK are instances.*\n +\[yes with docker-socket\]$/m);
     assert.match(help, /^auto-services yes\|no; +services that containers name .* are created with the defaults.*\n +\[yes\]$/m);
+    assert.match(help, /^docker-checks: a service it finds \(IMAGENAME\) that no `service` declares is created with the\ndefaults/m);
   });
 
   test('conf/stevedore.conf uses every statement, and is valid (through m4)', async () => {

@@ -180,6 +180,28 @@ describe('registry', () => {
     assert.ok(changes.some((c) => c.kind === 'service' && c.service === 'cache' && c.from === null));
   });
 
+  test('a service a source finds is created with the global defaults, kept by reloads while it has instances, and declared when the configuration names it', () => {
+    const settings = { services: [serviceConfig('DB')], maxInstances: 3, maxOutputBytes: 8, ttlMs: 30 * SECOND, expireMs: 60 * SECOND, autoServices: true };
+    registry.reconfigure(settings);
+    assert.equal(registry.accept({ service: 'nginx', hostname: '0123456789ab', exitCode: 0 }, reportFrom('a')).accepted, false);
+    assert.equal(registry.ensureService('nginx'), true);
+    assert.equal(registry.ensureService('nginx'), true, 'there already: nothing more');
+    assert.equal(changes.filter((c) => c.kind === 'service' && c.service === 'nginx' && c.from === null).length, 1, 'created once');
+    assert.equal(registry.ensureService('DB'), true, 'a declared service is left as it is');
+    assert.equal(registry.accept({ service: 'nginx', hostname: '0123456789ab', exitCode: 0 }, reportFrom('a')).accepted, true);
+    registry.reconfigure({ ...settings, ttlMs: 10 * SECOND });
+    assert.deepEqual(registry.services().map((s) => s.name), ['DB', 'nginx']);
+    assert.equal(registry.service('nginx')!.instances.size, 1);
+    time.advance(10 * SECOND);
+    assert.equal(registry.service('nginx')!.instances.get('0123456789ab')!.state, 'stale', 'it follows the new global ttl');
+    registry.reconfigure({ ...settings, services: [serviceConfig('nginx', { description: 'web' })] });
+    assert.deepEqual(registry.services().map((s) => [s.name, s.description]), [['nginx', 'web']]);
+    registry.reconfigure(settings);
+    assert.equal(registry.service('nginx'), undefined, 'declared, then no longer: removed like any declared service');
+    registry.reconfigure({ ...settings, autoServices: false });
+    assert.equal(registry.ensureService('redis'), false, 'auto-services no: only declared services');
+  });
+
   test('reload with a shorter ttl applies to instances already there', () => {
     registry.accept(report('c1'), reportFrom('a'));
     time.advance(20 * SECOND);

@@ -15,8 +15,8 @@ interface InspectJson {
   State?: { Running?: boolean };
   HostConfig?: { NetworkMode?: string };
   NetworkSettings?: {
-    Networks?: Record<string, { IPAddress?: string; GlobalIPv6Address?: string }>;
-    Ports?: Record<string, { HostIp?: string; HostPort?: string }[] | null>;
+    Networks?: Record<string, { IPAddress?: string; GlobalIPv6Address?: string }> | null;
+    Ports?: Record<string, { HostIp?: string; HostPort?: string }[] | null> | null;
   };
 }
 

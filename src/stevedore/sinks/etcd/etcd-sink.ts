@@ -1,0 +1,160 @@
+import type { Time, TimerHandle } from '../../../common/time.js';
+import { discoveryKey } from '../../../checker/discovery-key.js';
+import type { ContainerDescription } from '../../../docker/container-description.js';
+import { EtcdError } from '../../../etcd/errors.js';
+import { LeasedKeySet, type LeaseClient } from '../../../etcd/leased-key-set.js';
+import type { Logger } from '../../logging/logger.js';
+import type { RegistryEvent } from '../../registry/events.js';
+import type { RegistryEvents, RegistryReader } from '../../registry/ports.js';
+import type { InstanceView } from '../../registry/records.js';
+import { discoveryValue } from './discovery-value.js';
+
+/** connecting: nothing written yet; publishing: etcd holds what it should; unreachable: waiting for etcd; stopped. */
+export type EtcdSinkState = 'connecting' | 'publishing' | 'unreachable' | 'stopped';
+
+export interface EtcdSinkOptions {
+  etcd: LeaseClient;
+  /** As the configuration gives them, for /v1/health. */
+  endpoints: readonly string[];
+  prefix: string;
+  /** The lease's TTL: the keys outlive a crash by at most this long. */
+  ttlSeconds: number;
+  registry: RegistryReader & RegistryEvents;
+  /** Docker's description of the container, when stevedore follows Docker and it is there; null otherwise. */
+  describe(containerId: string): Promise<ContainerDescription | null>;
+  time: Time;
+  log: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** How long to wait before trying etcd again after a failure. [1 s] */
+  retryMs?: number;
+}
+
+export interface EtcdSinkHealth {
+  state: EtcdSinkState;
+  endpoints: readonly string[];
+  prefix: string;
+  ttlSeconds: number;
+  /** Keys etcd holds for stevedore now. */
+  keys: number;
+  lastError?: string;
+}
+
+const DEFAULT_RETRY_MS = 1000;
+
+/**
+ * The etcd sink: every instance that is ok, whatever its source, as PREFIX/SERVICE/INSTANCE under
+ * one lease of stevedore's (LeasedKeySet), removed when it leaves ok. It follows the registry's
+ * state changes, never `reported`: etcd sees changes and a lease renewal every third of the TTL,
+ * not a write per report. A clean stop revokes the lease (every key gone at once); after a
+ * crash the keys expire with the TTL.
+ */
+export class EtcdSink {
+  private state: EtcdSinkState = 'connecting';
+  private readonly keys: LeasedKeySet;
+  /** key -> value: what etcd should hold, kept whether or not etcd is reachable. */
+  private readonly wanted = new Map<string, string>();
+  private unsubscribe: (() => void) | null = null;
+  private renewal: TimerHandle | undefined;
+  private retry: TimerHandle | undefined;
+  private syncing: Promise<void> | null = null;
+  private syncAgain = false;
+  private lastError: string | undefined;
+
+  constructor(private readonly options: EtcdSinkOptions) {
+    this.keys = new LeasedKeySet(options.etcd, options.ttlSeconds);
+  }
+
+  start(): void {
+    const { registry, time, ttlSeconds } = this.options;
+    this.unsubscribe = registry.subscribe((event) => this.onEvent(event));
+    for (const service of registry.services()) for (const instance of service.instances.values()) if (instance.state === 'ok') void this.publish(instance);
+    this.renewal = time.setInterval(() => this.sync(), (ttlSeconds * 1000) / 3);
+    this.sync();
+  }
+
+  /** Stops following the registry and revokes the lease (tried once: a clean stop never hangs; the keys then expire by TTL). */
+  async stop(): Promise<void> {
+    if (this.state === 'stopped') return;
+    this.setState('stopped');
+    this.unsubscribe?.();
+    this.options.time.clearInterval(this.renewal);
+    this.options.time.clearTimeout(this.retry);
+    await this.syncing;
+    try {
+      await this.keys.revoke();
+    } catch (error) {
+      this.options.log.warn(`etcd: cannot revoke stevedore's lease (${(error as Error).message}): its keys expire within ${this.options.ttlSeconds} s`);
+    }
+  }
+
+  health(): EtcdSinkHealth {
+    const { endpoints, prefix, ttlSeconds } = this.options;
+    return { state: this.state, endpoints, prefix, ttlSeconds, keys: this.keys.size, ...(this.lastError !== undefined && { lastError: this.lastError }) };
+  }
+
+  private keyOf(service: string, hostname: string): string {
+    return discoveryKey(this.options.prefix, service, hostname);
+  }
+
+  private onEvent(event: RegistryEvent): void {
+    if (event.kind !== 'instance') return;
+    if (event.to === 'ok') {
+      const instance = this.options.registry.service(event.service)?.instances.get(event.hostname);
+      if (instance) void this.publish(instance);
+    } else if (this.wanted.delete(this.keyOf(event.service, event.hostname))) {
+      this.sync();
+    }
+  }
+
+  /** Adds the instance with its value (Docker's description asked first), unless it left ok meanwhile. */
+  private async publish(instance: InstanceView): Promise<void> {
+    const containerId = instance.container?.id;
+    const description = containerId === undefined ? null : await this.options.describe(containerId).catch(() => null);
+    const now = this.options.registry.service(instance.service)?.instances.get(instance.hostname);
+    if (this.state === 'stopped' || now?.state !== 'ok') return;
+    this.wanted.set(this.keyOf(instance.service, instance.hostname), discoveryValue(now, description));
+    this.sync();
+  }
+
+  /** One sync at a time; a request while one runs makes one more after it. */
+  private sync(): void {
+    if (this.state === 'stopped') return;
+    if (this.syncing !== null) {
+      this.syncAgain = true;
+      return;
+    }
+    this.options.time.clearTimeout(this.retry);
+    this.retry = undefined;
+    this.syncing = this.keys.sync(this.wanted).then(
+      () => {
+        this.lastError = undefined;
+        this.setState('publishing');
+      },
+      (error: unknown) => this.failed(error as Error),
+    );
+    void this.syncing.finally(() => {
+      this.syncing = null;
+      if (this.syncAgain) {
+        this.syncAgain = false;
+        this.sync();
+      }
+    });
+  }
+
+  private failed(error: Error): void {
+    if (this.state === 'stopped') return;
+    this.lastError = error.message;
+    if (error instanceof EtcdError && error.code === 'ETCD_UNREACHABLE') this.setState('unreachable');
+    else this.options.log.error(`etcd: ${error.message}`);
+    this.retry = this.options.time.setTimeout(() => this.sync(), this.options.retryMs ?? DEFAULT_RETRY_MS);
+  }
+
+  private setState(to: EtcdSinkState): void {
+    if (to === this.state) return;
+    const from = this.state;
+    this.state = to;
+    const { log, endpoints, prefix } = this.options;
+    if (to === 'unreachable') log.warn(`etcd unreachable at ${endpoints.join(', ')} (${this.lastError ?? ''}): keys are written again when it is back`);
+    else if (to === 'publishing') log.info(`etcd: publishing ok instances under ${prefix} (${this.keys.size} keys)${from === 'unreachable' ? ', again after the outage' : ''}`);
+    else if (to === 'stopped') log.info('etcd: stopping; revoking stevedore\'s lease');
+  }
+}
