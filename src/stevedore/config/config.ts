@@ -103,6 +103,14 @@ export interface Config {
   dockerSocket: string | null;
   /** A report is accepted only from an address of the container it names. [yes with docker-socket] */
   verifySource: boolean;
+  /** etcd's client endpoints, tried in turn; empty: no etcd. [none] */
+  etcdEndpoints: HostPort[];
+  /** The cluster this stevedore publishes its registry to (under /tallyman/v1/NAME/); null: none. */
+  clusterName: string | null;
+  /** This stevedore's name in the cluster. [the host's name] */
+  clusterHost: string;
+  /** Serve every host's instances (GET /v1/cluster...), not only this host's. [no] */
+  clusterView: boolean;
   /** Every file read, the main one first (includes after it). */
   files: string[];
 }

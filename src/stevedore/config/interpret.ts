@@ -3,12 +3,14 @@
  * against the table of statements.ts, defaults filled in for those absent. Every semantic error
  * of the file is reported in the same run; any error means no Config.
  */
+import { hostname } from 'node:os';
 import type { Argument, Statement } from './ast.js';
 import type { Config, ServiceConfig, SourceLocation } from './config.js';
 import { ConfigError } from './errors.js';
 import { SERVICE_STATEMENTS, SNMP_USER_STATEMENTS, STATEMENTS, type Draft, type Problem, type StatementSpec } from './statements.js';
 import { argumentCount, missingSemicolon, usage } from './statement-shape.js';
 import { closest } from './suggest.js';
+import { CLUSTER_NAME_RULE, parseClusterName } from './values/names.js';
 
 export type Interpreted = { ok: true; config: Config } | { ok: false; errors: ConfigError[] };
 
@@ -110,11 +112,14 @@ function blankDraft(): Draft {
       listen: [], agentxSocket: null, agentxPingIntervalMs: 0, snmpListen: null, snmpCommunity: null, snmpContact: '', snmpLocation: '', snmpUsers: [], snmpTrapSinks: [], ttlMs: 0, expireMs: 0,
       maxOutputBytes: 0, maxInstances: 0, allow: [], deny: [], token: null, rateLimit: null, maxConnections: 0, stateFile: null, pidfile: null, user: null,
       group: null, logLevel: 'info', syslog: false, syslogFacility: '', syslogTag: '', dockerSocket: null, verifySource: false,
+      etcdEndpoints: [], clusterName: null, clusterHost: '', clusterView: false,
     },
     services: [],
     servicesByName: new Map(),
     listenedAt: new Map(),
     verifySource: null,
+    clusterNameAt: null,
+    clusterViewAt: null,
   };
 }
 
@@ -132,6 +137,26 @@ function snmpUserProblems(settings: Draft['settings']): Problem[] {
     if ('user' in sink && !settings.snmpUsers.some((u) => u.name === sink.user)) {
       problems.push({ code: 'CONFIG_CONFLICT', message: `snmp-trap-sink names snmp-user '${sink.user}', which is not defined`, at: sink.declaredAt });
     }
+  }
+  return problems;
+}
+
+/** cluster-name needs etcd and cluster-view needs cluster-name; cluster-host falls back to the host's name. */
+function clusterProblems(draft: Draft): Problem[] {
+  const { settings } = draft;
+  const problems: Problem[] = [];
+  if (settings.clusterHost === '') {
+    const host = parseClusterName('cluster-host', hostname().split('.')[0] ?? '');
+    if (host.ok) settings.clusterHost = host.value;
+    else if (draft.clusterNameAt !== null) {
+      problems.push({ code: 'CONFIG_BAD_NAME', message: `this host's name '${hostname()}' cannot name it in the cluster: give 'cluster-host NAME;' (${CLUSTER_NAME_RULE})`, at: draft.clusterNameAt });
+    }
+  }
+  if (draft.clusterNameAt !== null && settings.etcdEndpoints.length === 0) {
+    problems.push({ code: 'CONFIG_CONFLICT', message: "cluster-name needs etcd-endpoints: the cluster is shared through etcd (add 'etcd-endpoints HOST:PORT ...;')", at: draft.clusterNameAt });
+  }
+  if (draft.clusterViewAt !== null && settings.clusterView && settings.clusterName === null) {
+    problems.push({ code: 'CONFIG_CONFLICT', message: "cluster-view yes needs cluster-name: the view shows the hosts of one cluster (add 'cluster-name NAME;')", at: draft.clusterViewAt });
   }
   return problems;
 }
@@ -154,6 +179,7 @@ export function interpret(statements: readonly Statement[], mainFile: string, fi
     errors.push(new ConfigError('CONFIG_CONFLICT', "verify-source yes needs docker-socket: stevedore checks a report's source address against the container it names", draft.verifySource.at));
   }
   errors.push(...snmpUserProblems(settings).map(toError));
+  errors.push(...clusterProblems(draft).map(toError));
   if (errors.length > 0) return { ok: false, errors };
   const services = draft.services.map(
     (s): ServiceConfig => ({

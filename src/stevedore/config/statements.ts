@@ -14,7 +14,7 @@ import { parseChoice } from './values/choice.js';
 import { parseCidr } from './values/cidr.js';
 import { parseCount } from './values/count.js';
 import { parseDuration } from './values/duration.js';
-import { parseAccount, parseCommunity, parseDescription, parseDisplayString, parseServiceName, parseSyslogTag, parseToken } from './values/names.js';
+import { parseAccount, parseClusterName, parseCommunity, parseDescription, parseDisplayString, parseServiceName, parseSyslogTag, parseToken } from './values/names.js';
 import { parseSize } from './values/size.js';
 import { valid, type Value } from './values/value.js';
 
@@ -45,6 +45,10 @@ export interface Draft {
   listenedAt: Map<string, SourceLocation>;
   /** verify-source as given, if it was: its default depends on docker-socket. */
   verifySource: { value: boolean; at: SourceLocation } | null;
+  /** Where cluster-name was given, if it was: it needs etcd-endpoints. */
+  clusterNameAt: SourceLocation | null;
+  /** Where cluster-view was given, if it was: it needs cluster-name. */
+  clusterViewAt: SourceLocation | null;
 }
 
 /** The arguments that stand for an absent statement, or what its absence means. */
@@ -423,6 +427,32 @@ export const STATEMENTS: readonly StatementSpec<Draft>[] = [
     name: 'verify-source', synopsis: 'yes|no', help: 'accept a report only from the container it names', default: { shown: 'yes with docker-socket' },
     check: (arg) => parseBoolean(arg.value),
     store: (draft, value, arg) => void (draft.verifySource = { value, at: arg.loc }),
+  }),
+  many<Draft, Config['etcdEndpoints'][number]>({
+    name: 'etcd-endpoints', synopsis: 'HOST:PORT ...', help: 'etcd\'s client endpoints, tried in turn (repeatable)', default: { shown: 'none' },
+    check: (arg) => parseHostPort(arg.value, null, 'HOST:PORT, as 127.0.0.1:2379'),
+    store: (draft, value) => void draft.settings.etcdEndpoints.push(value),
+  }),
+  one<Draft, string>({
+    name: 'cluster-name', synopsis: 'NAME', help: 'publish this registry to the cluster NAME in etcd (needs etcd-endpoints)', default: { shown: 'none' },
+    check: (arg) => parseClusterName('cluster-name', arg.value),
+    store(draft, value, arg) {
+      draft.settings.clusterName = value;
+      draft.clusterNameAt = arg.loc;
+    },
+  }),
+  one<Draft, string>({
+    name: 'cluster-host', synopsis: 'NAME', help: 'this stevedore\'s name in the cluster', default: { shown: 'the host\'s name' },
+    check: (arg) => parseClusterName('cluster-host', arg.value),
+    store: (draft, value) => void (draft.settings.clusterHost = value),
+  }),
+  one<Draft, boolean>({
+    name: 'cluster-view', synopsis: 'yes|no', help: 'serve every host\'s instances of the cluster, not only this host\'s', default: { args: ['no'] },
+    check: (arg) => parseBoolean(arg.value),
+    store(draft, value, arg) {
+      draft.settings.clusterView = value;
+      draft.clusterViewAt = arg.loc;
+    },
   }),
   {
     // Read by include.ts before interpretation: its statements take its place.

@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Config } from '../../../src/stevedore/config/config.js';
 import { loadConfig, type LoadOptions } from '../../../src/stevedore/config/load.js';
@@ -74,6 +75,10 @@ export function defaults(overrides: Partial<Config> = {}): Config {
     syslogTag: 'stevedore',
     dockerSocket: null,
     verifySource: false,
+    etcdEndpoints: [],
+    clusterName: null,
+    clusterHost: hostname().split('.')[0] as string,
+    clusterView: false,
     files: ['test.conf'],
     ...overrides,
   };
