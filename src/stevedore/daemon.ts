@@ -21,6 +21,7 @@ import { Registry } from './registry/registry.js';
 import { Sweeper } from './registry/sweeper.js';
 import { EngineApi } from '../docker/engine-api.js';
 import { DockerFollower } from './integrations/docker/follower.js';
+import { ClusterMember, clusterSettings } from './integrations/cluster/cluster.js';
 import { AgentxService } from './snmp/agentx-service.js';
 import { EmbeddedAgent } from './snmp/embedded-agent.js';
 import { tallymanView } from './snmp/tallyman-view.js';
@@ -68,6 +69,8 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
     return follower;
   };
   const docker = new OptionalPart({ settings: (c: Config) => c.dockerSocket, start: startDocker, stop: (follower) => follower.close() });
+  const clusterLog = log.child({ component: 'cluster' });
+  const cluster = new OptionalPart({ settings: clusterSettings, start: (c: Config) => ClusterMember.start(c, registry, time, clusterLog), stop: (member) => member.close() });
   const embedded = new EmbeddedAgent(view, registry, time, log.child({ component: 'snmp' }));
   const collector = buildCollector({
     registry,
@@ -79,6 +82,7 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
       agentx: () => agentx.current?.health() ?? { status: { state: 'off' } },
       docker: () => ({ ...(docker.current?.health() ?? { state: 'off' }), verifySource: config.verifySource }),
       snmp: () => embedded.health(config),
+      cluster: () => cluster.current?.health() ?? { state: 'off' },
     },
     containers: () => {
       const follower = docker.current;
@@ -102,6 +106,7 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
   }
   await agentx.apply(config);
   await docker.apply(config);
+  await cluster.apply(config);
   const sweeper = new Sweeper(registry, time);
   sweeper.start();
   stateFile?.start();
@@ -126,6 +131,7 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
           log.level = logLevel(options, next);
           await agentx.apply(next);
           await docker.apply(next);
+          await cluster.apply(next);
         },
       }),
     stop: async () => {
@@ -133,6 +139,7 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
       await collector.app.close();
       await agentx.stop();
       await docker.stop();
+      await cluster.stop();
       embedded.close();
       sweeper.stop();
       const saved = (await stateFile?.stop()) ?? true;
