@@ -88,6 +88,7 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
       const follower = docker.current;
       return follower === null ? null : { match: (hostname, address) => follower.match(hostname, address), verifySource: config.verifySource };
     },
+    cluster: () => cluster.current?.view ?? null,
   });
   let servers: Server[] | undefined;
   try {

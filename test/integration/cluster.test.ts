@@ -16,8 +16,10 @@ describe('stevedores sharing their registries through a real 3-member etcd', TIM
 
   const member = (host: string, extra = ''): string =>
     `service DB;\nservice web { expire 30s; }\netcd-endpoints ${etcd.endpoints.join(' ')};\ncluster-name ${CLUSTER};\ncluster-host ${host};\n${extra}`;
-  const start = async (host: string, extra = '', port?: number): Promise<RunningStevedore> => {
-    const s = await startStevedore(dir, member(host, extra), { name: host, ...(port !== undefined && { port }) });
+  const extras = new Map<string, string>();
+  const start = async (host: string, extra = ''): Promise<RunningStevedore> => {
+    extras.set(host, extra);
+    const s = await startStevedore(dir, member(host, extra), { name: host });
     running.push(s);
     return s;
   };
@@ -28,9 +30,20 @@ describe('stevedores sharing their registries through a real 3-member etcd', TIM
     return new Map((json.kvs ?? []).map((kv) => [text(kv.key).slice(hostPrefix(host).length), { value: JSON.parse(text(kv.value)) as Record<string, unknown>, rev: kv.mod_revision }]));
   };
 
+  let view: RunningStevedore;
+  /** The view's GET /v1/cluster. */
+  const clusterOf = async (): Promise<{ connection: { state: string }; hosts: { host: string; state: string; instances: number; counts: Record<string, number> }[] }> =>
+    (await view.get('/v1/cluster')).body as never;
+  const instancesAt = async (service: string): Promise<{ host: string; instance: string; state: string; reason: string | null; output: string }[]> =>
+    ((await view.get(`/v1/cluster/services/${service}`)).body as { instances: never[] }).instances;
+  const hostStates = async (): Promise<string> => (await clusterOf()).hosts.map((h) => `${h.host}:${h.state}`).join(' ');
+  /** The view's log lines that say a host was lost. */
+  const lostLines = (): string[] => view.logLines().filter((l) => l.state === 'lost').map((l) => String(l.host));
+
   before(async () => {
     dir = tempDir('cluster');
     etcd = await startEtcdCluster(dir.path, 3);
+    view = await start('v', `cluster-view yes;\nstate-file v.state;\n`);
   });
   after(async () => {
     for (const s of running) await s.process.stop();
@@ -77,20 +90,91 @@ describe('stevedores sharing their registries through a real 3-member etcd', TIM
     }, 15_000);
     assert.equal(back.get('instances/DB/b1')!.value.state, 'ok');
     assert.notEqual((await etcd.members[0]!.leaseOf(`${hostPrefix('h1')}host`))?.id, lease!.id);
+    // Its keys vanished with the lease: the view saw it lost, then back.
+    await waitFor('h1 back at the view', async () => (await hostStates()).includes('h1:up'));
+    assert.deepEqual(lostLines(), ['h1']);
   });
 
-  test('kill -9: the host\'s keys vanish with its lease; a restart writes its part again', async () => {
-    const h1 = running[0]!;
+  test('the view shows every host\'s instances through the JSON API', async () => {
+    const h2 = await start('h2', 'state-file h2.state;\n');
+    assert.equal(await h2.post({ service: 'DB', hostname: 'a2', exitCode: 1, stdout: 'disk full' }), 204);
+    assert.equal(await h2.post({ service: 'web', hostname: 'w2', exitCode: 0 }), 204);
+    assert.equal(await view.post({ service: 'DB', hostname: 'a3', exitCode: 0 }), 204);
+    const db = await waitFor('DB on h1, h2 and v at the view', async () => {
+      const list = await instancesAt('DB');
+      return list.length === 4 ? list : null;
+    });
+    assert.deepEqual(db.map((i) => [i.host, i.instance, i.state, i.reason]), [
+      ['h1', 'a1', 'ok', null], ['h1', 'b1', 'ok', null], ['h2', 'a2', 'failing', null], ['v', 'a3', 'ok', null],
+    ]);
+    assert.equal(db[2]!.output, 'disk full');
+    const cluster = await clusterOf();
+    assert.equal(cluster.connection.state, 'watching');
+    assert.deepEqual(cluster.hosts.map((h) => [h.host, h.state, h.instances, h.counts]), [
+      ['h1', 'up', 2, { ok: 2, failing: 0, stale: 0 }], ['h2', 'up', 2, { ok: 1, failing: 1, stale: 0 }], ['v', 'up', 1, { ok: 1, failing: 0, stale: 0 }],
+    ]);
+    // A state change at a host reaches the view.
+    await h2.post({ service: 'DB', hostname: 'a2', exitCode: 0 });
+    await waitFor('a2 ok at the view', async () => (await instancesAt('DB')).find((i) => i.instance === 'a2')?.state === 'ok');
+    assert.equal((await view.get('/v1/cluster/services/a%2Fb')).status, 400);
+  });
+
+  test('kill -9: the host is lost at the view, its instances stale with the reason; a restart brings it back', async () => {
+    const h1 = running.find((s) => s.configFile.endsWith('h1.conf'))!;
     h1.process.child.kill('SIGKILL');
     await h1.process.stop(1000);
-    running.shift();
-    await waitFor('h1 gone from etcd', async () => (await published('h1')).size === 0, 20_000, 200);
+    running.splice(running.indexOf(h1), 1);
+    await waitFor('h1 lost at the view', async () => (await hostStates()).includes('h1:lost'), 20_000, 200);
+    assert.deepEqual((await instancesAt('DB')).filter((i) => i.host === 'h1').map((i) => [i.instance, i.state, i.reason]), [['a1', 'stale', 'host lost'], ['b1', 'stale', 'host lost']]);
+    assert.deepEqual(await etcd.members[0]!.keys(hostPrefix('h1')), []);
+    assert.deepEqual(lostLines(), ['h1', 'h1']);
     const again = await start('h1');
     await again.post({ service: 'web', hostname: 'w1', exitCode: 0 });
-    const p = await waitFor('h1 again', async () => {
-      const keys = await published('h1');
-      return keys.has('instances/web/w1') ? keys : null;
-    });
-    assert.deepEqual([...p.keys()], ['host', 'instances/web/w1']);
+    await waitFor('h1 back at the view with its new part', async () => (await hostStates()).includes('h1:up') && (await instancesAt('web')).some((i) => i.host === 'h1'));
+    assert.deepEqual((await instancesAt('DB')).filter((i) => i.host === 'h1'), [], 'the instances h1 no longer has are gone with its return');
+    assert.ok(view.logLines().some((l) => l.host === 'h1' && l.state === 'up'));
+  });
+
+  test('one etcd member killed: nothing lost, nothing stale, changes still flow', async () => {
+    const member = etcd.members[1]!;
+    await member.kill();
+    const h2 = running.find((s) => s.configFile.endsWith('h2.conf'))!;
+    await h2.post({ service: 'web', hostname: 'w2', exitCode: 4 });
+    await waitFor('w2 failing at the view', async () => (await instancesAt('web')).find((i) => i.instance === 'w2')?.state === 'failing');
+    // Longer than a lease's TTL with the member gone.
+    await new Promise((resolve) => setTimeout(resolve, 11_000));
+    assert.equal(await hostStates(), 'h1:up h2:up v:up');
+    assert.deepEqual((await instancesAt('DB')).map((i) => i.state).filter((s) => s === 'stale'), []);
+    assert.deepEqual(lostLines(), ['h1', 'h1']);
+    await member.start();
+  });
+
+  test('etcd stopped for longer than the TTL: the view says it is cut off, loses no host, and every host publishes again', async () => {
+    await etcd.stopAll();
+    await waitFor('the view cut off', async () => (await clusterOf()).connection.state === 'cut-off', 15_000, 200);
+    const health = (await view.get('/v1/health')).body as { cluster: { view: { state: string } } };
+    assert.equal(health.cluster.view.state, 'cut-off');
+    await new Promise((resolve) => setTimeout(resolve, 12_000));
+    assert.equal(await hostStates(), 'h1:up h2:up v:up', 'the last view, as it was');
+    await etcd.startAll();
+    await waitFor('the view watching again', async () => (await clusterOf()).connection.state === 'watching', 20_000, 200);
+    for (const host of ['h1', 'h2', 'v']) await waitFor(`${host} published again`, async () => (await etcd.members[0]!.keys(hostPrefix(host))).length >= 2, 20_000, 200);
+    // Leases revived by the restart run out within their TTL: whatever still hung on them would vanish now.
+    await new Promise((resolve) => setTimeout(resolve, 11_000));
+    assert.equal(await hostStates(), 'h1:up h2:up v:up');
+    assert.deepEqual(lostLines(), ['h1', 'h1'], 'no host lost during the outage');
+    assert.equal((await instancesAt('web')).length, 2);
+  });
+
+  test('every stevedore restarted at once: the view converges', async () => {
+    const hosts = running.map((s) => s.configFile.match(/([^/]+)\.conf$/)![1]!);
+    await Promise.all(running.map((s) => s.process.stop()));
+    running.length = 0;
+    await Promise.all(hosts.map((host) => start(host, extras.get(host))));
+    view = running.find((s) => s.configFile.endsWith('v.conf'))!;
+    await waitFor('all hosts up with their saved instances', async () => {
+      const c = await clusterOf();
+      return c.connection.state === 'watching' && (await hostStates()) === 'h1:up h2:up v:up' && c.hosts.find((h) => h.host === 'h2')?.instances === 2 && c.hosts.find((h) => h.host === 'v')?.instances === 1;
+    }, 20_000, 200);
   });
 });

@@ -6,6 +6,8 @@ import { Admission, type AdmissionSettings } from './admission.js';
 import type { ContainerCheck } from './container-check.js';
 import { OnceAMinute } from './once-a-minute.js';
 import { Refusal, refusals } from './refusal.js';
+import type { ClusterReader } from '../integrations/cluster/reader.js';
+import { clusterRoutes } from './routes/cluster.js';
 import { healthRoute, type HealthSection } from './routes/health.js';
 import { reportRoute } from './routes/report.js';
 import { servicesRoutes } from './routes/services.js';
@@ -24,6 +26,8 @@ export interface CollectorOptions {
   health?: Record<string, HealthSection>;
   /** The Docker follower, when stevedore follows Docker; a function, so a reload can swap it. */
   containers?: () => ContainerCheck | null;
+  /** The cluster view, when cluster-view is on; a function, so a reload can swap it. */
+  cluster?: () => ClusterReader | null;
 }
 
 export interface Collector {
@@ -95,6 +99,7 @@ export function buildCollector(options: CollectorOptions): Collector {
   reportRoute(app, { registry: options.registry, admission, warnings: new OnceAMinute(time), containers: options.containers ?? (() => null) });
   servicesRoutes(app, options.registry);
   healthRoute(app, options.registry, options.time, options.health ?? {});
+  clusterRoutes(app, options.cluster ?? (() => null));
 
   return { app, reconfigure: (settings) => admission.update(settings) };
 }
