@@ -25,6 +25,7 @@ import { ClusterMember, clusterSettings } from './integrations/cluster/cluster.j
 import { AgentxService } from './snmp/agentx-service.js';
 import { EmbeddedAgent } from './snmp/embedded-agent.js';
 import { tallymanView } from './snmp/tallyman-view.js';
+import { clusterHostNotification } from './snmp/notifications.js';
 import { logRegistryEvent } from './state-log.js';
 import { OptionalPart } from './optional-part.js';
 import { reload } from './reload.js';
@@ -54,7 +55,7 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
   const stateFile = config.stateFile === null ? null : new StateFile(config.stateFile, registry, time, log);
   await stateFile?.load();
 
-  const view = tallymanView(registry, time);
+  const view = tallymanView(registry, time, () => cluster.current?.view ?? null);
   const startAgentx = (c: Config): AgentxService | null => {
     if (c.agentxSocket === null) return null;
     const service = new AgentxService(c.agentxSocket, c.agentxPingIntervalMs, view, registry, log.child({ component: 'agentx' }));
@@ -70,7 +71,12 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
   };
   const docker = new OptionalPart({ settings: (c: Config) => c.dockerSocket, start: startDocker, stop: (follower) => follower.close() });
   const clusterLog = log.child({ component: 'cluster' });
-  const cluster = new OptionalPart({ settings: clusterSettings, start: (c: Config) => ClusterMember.start(c, registry, time, clusterLog), stop: (member) => member.close() });
+  const notifyHost = (host: string, state: 'up' | 'lost'): void => {
+    const notification = clusterHostNotification(host, state);
+    agentx.current?.notify(notification);
+    embedded.notify(notification);
+  };
+  const cluster = new OptionalPart({ settings: clusterSettings, start: (c: Config) => ClusterMember.start(c, registry, time, clusterLog, notifyHost), stop: (member) => member.close() });
   const embedded = new EmbeddedAgent(view, registry, time, log.child({ component: 'snmp' }));
   const collector = buildCollector({
     registry,

@@ -1,6 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { startEtcdCluster, type EtcdCluster } from '../harness/etcd.js';
+import { freePort } from '../harness/free-port.js';
+import { startProcess, type ManagedProcess } from '../harness/managed-process.js';
+import { nms, type Nms } from '../harness/nms.js';
+import { requireTool } from '../harness/require-tool.js';
 import { startStevedore, type RunningStevedore } from '../harness/stevedore.js';
 import { tempDir, type TempDir } from '../harness/temp-dir.js';
 import { waitFor } from '../harness/wait-for.js';
@@ -8,6 +13,9 @@ import { waitFor } from '../harness/wait-for.js';
 const TIMEOUT = { timeout: 180_000 };
 const CLUSTER = 'c1';
 const hostPrefix = (host: string): string => `/tallyman/v1/${CLUSTER}/hosts/${host}/`;
+/** tallymanClusterHostLost and tallymanClusterHostBack, as snmptrapd -On prints them. */
+const HOST_LOST = '1.3.6.1.4.1.8072.9999.8990.0.4';
+const HOST_BACK = '1.3.6.1.4.1.8072.9999.8990.0.5';
 
 describe('stevedores sharing their registries through a real 3-member etcd', TIMEOUT, () => {
   let dir: TempDir;
@@ -31,6 +39,12 @@ describe('stevedores sharing their registries through a real 3-member etcd', TIM
   };
 
   let view: RunningStevedore;
+  let trapd: ManagedProcess;
+  let trapLog: string;
+  let tools: Nms;
+  let snmpAgent: string;
+  /** The notifications snmptrapd logged whose trap OID is `trap`, each as its log text. */
+  const trapsOf = (trap: string): string[] => readFileSync(trapLog, 'utf8').split(/\n(?=\d{4}-\d\d-\d\d )/).filter((r) => r.includes(`= OID: .${trap}\t`));
   /** The view's GET /v1/cluster. */
   const clusterOf = async (): Promise<{ connection: { state: string }; hosts: { host: string; state: string; instances: number; counts: Record<string, number> }[] }> =>
     (await view.get('/v1/cluster')).body as never;
@@ -43,10 +57,26 @@ describe('stevedores sharing their registries through a real 3-member etcd', TIM
   before(async () => {
     dir = tempDir('cluster');
     etcd = await startEtcdCluster(dir.path, 3);
-    view = await start('v', `cluster-view yes;\nstate-file v.state;\n`);
+    const trapPort = await freePort();
+    writeFileSync(dir.file('snmptrapd.conf'), 'disableAuthorization yes\n');
+    mkdirSync(dir.file('trapd-persist'));
+    trapLog = dir.file('traps.log');
+    trapd = await startProcess({
+      name: 'snmptrapd',
+      command: requireTool('snmptrapd', 'snmptrapd'),
+      args: ['-f', '-C', '-c', dir.file('snmptrapd.conf'), '-Lf', trapLog, '-On', '-p', dir.file('snmptrapd.pid'), `udp:127.0.0.1:${trapPort}`],
+      dir: dir.path,
+      env: { PATH: process.env.PATH, SNMP_PERSISTENT_DIR: dir.file('trapd-persist'), MIBS: '' },
+      ready: () => readFileSync(trapLog, 'utf8').includes('NET-SNMP version'),
+    });
+    tools = nms(dir);
+    const snmpPort = await freePort();
+    snmpAgent = `udp:127.0.0.1:${snmpPort}`;
+    view = await start('v', `cluster-view yes;\nstate-file v.state;\nsnmp-listen 127.0.0.1:${snmpPort};\nsnmp-trap-sink 127.0.0.1:${trapPort};\n`);
   });
   after(async () => {
     for (const s of running) await s.process.stop();
+    await trapd?.stop();
     await etcd?.stopAll();
     dir?.remove();
   });
@@ -117,6 +147,22 @@ describe('stevedores sharing their registries through a real 3-member etcd', TIM
     await h2.post({ service: 'DB', hostname: 'a2', exitCode: 0 });
     await waitFor('a2 ok at the view', async () => (await instancesAt('DB')).find((i) => i.instance === 'a2')?.state === 'ok');
     assert.equal((await view.get('/v1/cluster/services/a%2Fb')).status, 400);
+
+    // The same view through SNMP, as an NMS walks it.
+    // Rows in index order: a string index begins with its length, so host v comes first.
+    const hostTable = await tools.run('snmptable', snmpAgent, ['TALLYMAN-MIB::tallymanClusterHostTable'], ['-Cf', '|', '-CH', '-Ci']);
+    assert.equal(hostTable.code, 0, hostTable.stderr.toString());
+    assert.deepEqual(hostTable.stdout.toString().trim().split('\n').map((l) => l.split('|').filter((_, i) => i !== 2).join('|')), [
+      '"v"|up|1|1|0|0', '"h1"|up|2|2|0|0', '"h2"|up|2|2|0|0',
+    ]);
+    const instanceTable = await tools.run('snmptable', snmpAgent, ['TALLYMAN-MIB::tallymanClusterInstanceTable'], ['-Cf', '|', '-CH', '-Ci']);
+    assert.equal(instanceTable.code, 0, instanceTable.stderr.toString());
+    const rows = instanceTable.stdout.toString().trim().split('\n').map((l) => l.split('|'));
+    assert.deepEqual(rows.map((r) => [r[0], r[1], r[4], r[8]]), [
+      ['"v"."DB"."a3"', 'ok', '0', 'false'], ['"h1"."DB"."a1"', 'ok', '0', 'false'], ['"h1"."DB"."b1"', 'ok', '0', 'false'], ['"h2"."DB"."a2"', 'ok', '0', 'false'], ['"h2"."web"."w2"', 'ok', '0', 'false'],
+    ]);
+    const cutOff = await tools.run('snmpget', snmpAgent, ['TALLYMAN-MIB::tallymanClusterViewCutOff.0'], ['-Oqv']);
+    assert.equal(cutOff.stdout.toString().trim(), 'false');
   });
 
   test('kill -9: the host is lost at the view, its instances stale with the reason; a restart brings it back', async () => {
@@ -128,11 +174,14 @@ describe('stevedores sharing their registries through a real 3-member etcd', TIM
     assert.deepEqual((await instancesAt('DB')).filter((i) => i.host === 'h1').map((i) => [i.instance, i.state, i.reason]), [['a1', 'stale', 'host lost'], ['b1', 'stale', 'host lost']]);
     assert.deepEqual(await etcd.members[0]!.keys(hostPrefix('h1')), []);
     assert.deepEqual(lostLines(), ['h1', 'h1']);
+    await waitFor('tallymanClusterHostLost at snmptrapd', () => trapsOf(HOST_LOST).length === 2);
+    assert.match(trapsOf(HOST_LOST)[1]!, /\.1\.3\.6\.1\.4\.1\.8072\.9999\.8990\.1\.30\.2\.1\.2\.2\.104\.49 = INTEGER: 3\t.*= STRING: "h1"/);
     const again = await start('h1');
     await again.post({ service: 'web', hostname: 'w1', exitCode: 0 });
     await waitFor('h1 back at the view with its new part', async () => (await hostStates()).includes('h1:up') && (await instancesAt('web')).some((i) => i.host === 'h1'));
     assert.deepEqual((await instancesAt('DB')).filter((i) => i.host === 'h1'), [], 'the instances h1 no longer has are gone with its return');
     assert.ok(view.logLines().some((l) => l.host === 'h1' && l.state === 'up'));
+    await waitFor('tallymanClusterHostBack at snmptrapd', () => trapsOf(HOST_BACK).length === 2);
   });
 
   test('one etcd member killed: nothing lost, nothing stale, changes still flow', async () => {
@@ -154,6 +203,7 @@ describe('stevedores sharing their registries through a real 3-member etcd', TIM
     await waitFor('the view cut off', async () => (await clusterOf()).connection.state === 'cut-off', 15_000, 200);
     const health = (await view.get('/v1/health')).body as { cluster: { view: { state: string } } };
     assert.equal(health.cluster.view.state, 'cut-off');
+    assert.equal((await tools.run('snmpget', snmpAgent, ['TALLYMAN-MIB::tallymanClusterViewCutOff.0'], ['-Oqv'])).stdout.toString().trim(), 'true');
     await new Promise((resolve) => setTimeout(resolve, 12_000));
     assert.equal(await hostStates(), 'h1:up h2:up v:up', 'the last view, as it was');
     await etcd.startAll();
@@ -163,6 +213,7 @@ describe('stevedores sharing their registries through a real 3-member etcd', TIM
     await new Promise((resolve) => setTimeout(resolve, 11_000));
     assert.equal(await hostStates(), 'h1:up h2:up v:up');
     assert.deepEqual(lostLines(), ['h1', 'h1'], 'no host lost during the outage');
+    assert.equal(trapsOf(HOST_LOST).length, 2);
     assert.equal((await instancesAt('web')).length, 2);
   });
 

@@ -12,7 +12,7 @@ import type { Logger } from '../logging/logger.js';
 import { isStateChange } from '../registry/events.js';
 import type { RegistryEvents } from '../registry/ports.js';
 import { engineFilePath, loadEngineIdentity } from './engine-file.js';
-import { notificationFor } from './notifications.js';
+import { notificationFor, type Notification } from './notifications.js';
 import { tallymanMIB } from './tallyman-mib.js';
 
 /** RFC 3418 sysServices: application (layer 7) and end-to-end (layer 4), as snmpd answers. */
@@ -43,6 +43,7 @@ function sinks(settings: EmbeddedAgentSettings): NotificationSink[] {
 export class EmbeddedAgent {
   private agent: SnmpAgent | null = null;
   private unsubscribe: (() => void) | null = null;
+  private targets: ReturnType<typeof sinks> = [];
 
   constructor(
     private readonly view: MibView,
@@ -80,12 +81,12 @@ export class EmbeddedAgent {
       throw new Error(`cannot serve SNMP on ${formatHostPort(address)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
     this.agent = agent;
-    const targets = sinks(settings);
-    if (targets.length > 0) {
+    this.targets = sinks(settings);
+    if (this.targets.length > 0) {
       this.unsubscribe = this.registry.subscribe((event) => {
         if (!isStateChange(event)) return;
         const notification = notificationFor(event);
-        if (notification) agent.notify(targets, notification.trapOid, notification.varbinds);
+        if (notification) this.notify(notification);
       });
     }
     this.log.info({ listen: formatHostPort(address), engineId: identity.id.toString('hex'), boots: identity.boots }, `embedded SNMP agent on ${formatHostPort(address)}`);
@@ -94,6 +95,11 @@ export class EmbeddedAgent {
   health(settings: EmbeddedAgentSettings): EmbeddedAgentHealth {
     const listen = settings.snmpListen === null ? null : formatHostPort(settings.snmpListen);
     return this.agent ? { listen, counters: { ...this.agent.counters } } : { listen };
+  }
+
+  /** Sends a notification to the snmp-trap-sink receivers, when the agent serves and has any. */
+  notify(notification: Notification): void {
+    if (this.agent !== null && this.targets.length > 0) this.agent.notify(this.targets, notification.trapOid, notification.varbinds);
   }
 
   close(): void {

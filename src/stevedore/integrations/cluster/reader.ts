@@ -10,6 +10,10 @@ export interface ClusterReader {
   hosts(): readonly ClusterHost[];
   /** Every host's instances of one service, by host then instance name. */
   instancesOf(service: string): readonly ClusterInstance[];
+  /** One host's instances. */
+  instancesOnHost(host: string): readonly ClusterInstance[];
+  /** Grows with every change of the view: a sink that caches compares it. */
+  generation(): number;
   /** The view's own link to etcd: while cut off, it shows the last view it had. */
   connection(): ClusterConnection;
 }

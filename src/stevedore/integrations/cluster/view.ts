@@ -38,6 +38,7 @@ export class ClusterView implements ClusterReader {
   private timer: TimerHandle | null = null;
   private closed = false;
   private readonly prefix: string;
+  private changes = 0;
 
   constructor(
     private readonly etcd: EtcdClient,
@@ -80,9 +81,12 @@ export class ClusterView implements ClusterReader {
     return found.sort((a, b) => (a.host === b.host ? (a.instance < b.instance ? -1 : 1) : a.host < b.host ? -1 : 1));
   }
 
-  /** Every instance of every host, by host, service, instance (for tables indexed so). */
-  allInstances(): ClusterInstance[] {
-    return [...this.entries.values()].flatMap((e) => [...e.instances.values()]);
+  instancesOnHost(host: string): readonly ClusterInstance[] {
+    return [...(this.entries.get(host)?.instances.values() ?? [])];
+  }
+
+  generation(): number {
+    return this.changes;
   }
 
   connection(): ClusterConnection {
@@ -131,6 +135,7 @@ export class ClusterView implements ClusterReader {
   }
 
   private apply(events: readonly WatchEvent[], fromWatch = true): void {
+    this.changes++;
     // The last word on each host's own record within these events (one revision of a rewrite or an expiry).
     const hostRecords = new Map<string, WatchEvent>();
     for (const event of events) {
@@ -179,6 +184,7 @@ export class ClusterView implements ClusterReader {
   }
 
   private lose(host: string, entry: HostEntry): void {
+    this.changes++;
     const at = this.time.wall();
     entry.state = 'lost';
     entry.since = at;
@@ -192,6 +198,7 @@ export class ClusterView implements ClusterReader {
     const now = this.time.monotonic();
     for (const [host, entry] of this.entries) {
       if (entry.lostAt === null) continue;
+      this.changes++;
       for (const [id, instance] of entry.instances) if (now - entry.lostAt >= this.options.expireMs(instance.service)) entry.instances.delete(id);
       // A lost host with no instances left stays listed for the default expire.
       if (entry.instances.size === 0 && now - entry.lostAt >= this.options.expireMs('')) this.entries.delete(host);
