@@ -18,6 +18,8 @@ export interface ClusterViewOptions {
   expireMs(service: string): number;
   /** A host was lost (its lease expired) or came back. */
   onHost(host: string, state: ClusterHostState): void;
+  /** An instance a host published was applied (bench/cluster measures the delay with it). */
+  onInstance?(instance: ClusterInstance): void;
   /** How often lost hosts' instances are checked for expiry, and a failed first read retried. */
   tickMs?: number;
 }
@@ -171,7 +173,9 @@ export class ClusterView implements ClusterReader {
           entry = { state: 'up', since: this.time.wall(), lostAt: null, version: '', instances: new Map() };
           this.entries.set(key.host, entry);
         }
-        entry.instances.set(id, { ...record, host: key.host, service: key.service, instance: key.instance, reason: null });
+        const instance: ClusterInstance = { ...record, host: key.host, service: key.service, instance: key.instance, reason: null };
+        entry.instances.set(id, instance);
+        this.options.onInstance?.(instance);
       } else if (entry !== undefined && entry.state === 'up' && hostRecords.get(key.host)?.type !== 'delete') {
         entry.instances.delete(id);
       }
