@@ -1,11 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { startEtcdCluster, type EtcdCluster } from '../harness/etcd.js';
 import { freePort } from '../harness/free-port.js';
-import { startProcess, type ManagedProcess } from '../harness/managed-process.js';
 import { nms, type Nms } from '../harness/nms.js';
-import { requireTool } from '../harness/require-tool.js';
+import { startSnmptrapd, type Snmptrapd } from '../harness/snmptrapd.js';
 import { startStevedore, type RunningStevedore } from '../harness/stevedore.js';
 import { tempDir, type TempDir } from '../harness/temp-dir.js';
 import { waitFor } from '../harness/wait-for.js';
@@ -39,12 +37,11 @@ describe('stevedores sharing their registries through a real 3-member etcd', TIM
   };
 
   let view: RunningStevedore;
-  let trapd: ManagedProcess;
-  let trapLog: string;
+  let trapd: Snmptrapd;
   let tools: Nms;
   let snmpAgent: string;
   /** The notifications snmptrapd logged whose trap OID is `trap`, each as its log text. */
-  const trapsOf = (trap: string): string[] => readFileSync(trapLog, 'utf8').split(/\n(?=\d{4}-\d\d-\d\d )/).filter((r) => r.includes(`= OID: .${trap}\t`));
+  const trapsOf = (trap: string): string[] => trapd.records().filter((r) => r.includes(`= OID: .${trap}\t`));
   /** The view's GET /v1/cluster. */
   const clusterOf = async (): Promise<{ connection: { state: string }; hosts: { host: string; state: string; instances: number; counts: Record<string, number> }[] }> =>
     (await view.get('/v1/cluster')).body as never;
@@ -57,26 +54,15 @@ describe('stevedores sharing their registries through a real 3-member etcd', TIM
   before(async () => {
     dir = tempDir('cluster');
     etcd = await startEtcdCluster(dir.path, 3);
-    const trapPort = await freePort();
-    writeFileSync(dir.file('snmptrapd.conf'), 'disableAuthorization yes\n');
-    mkdirSync(dir.file('trapd-persist'));
-    trapLog = dir.file('traps.log');
-    trapd = await startProcess({
-      name: 'snmptrapd',
-      command: requireTool('snmptrapd', 'snmptrapd'),
-      args: ['-f', '-C', '-c', dir.file('snmptrapd.conf'), '-Lf', trapLog, '-On', '-p', dir.file('snmptrapd.pid'), `udp:127.0.0.1:${trapPort}`],
-      dir: dir.path,
-      env: { PATH: process.env.PATH, SNMP_PERSISTENT_DIR: dir.file('trapd-persist'), MIBS: '' },
-      ready: () => readFileSync(trapLog, 'utf8').includes('NET-SNMP version'),
-    });
+    trapd = await startSnmptrapd(dir);
     tools = nms(dir);
     const snmpPort = await freePort();
     snmpAgent = `udp:127.0.0.1:${snmpPort}`;
-    view = await start('v', `cluster-view yes;\nstate-file v.state;\nsnmp-listen 127.0.0.1:${snmpPort};\nsnmp-trap-sink 127.0.0.1:${trapPort};\n`);
+    view = await start('v', `cluster-view yes;\nstate-file v.state;\nsnmp-listen 127.0.0.1:${snmpPort};\nsnmp-trap-sink 127.0.0.1:${trapd.port};\n`);
   });
   after(async () => {
     for (const s of running) await s.process.stop();
-    await trapd?.stop();
+    await trapd?.process.stop();
     await etcd?.stopAll();
     dir?.remove();
   });
