@@ -38,6 +38,7 @@ export class ClusterView implements ClusterReader {
   private revision = 0;
   private watch: PrefixWatch | null = null;
   private timer: TimerHandle | null = null;
+  private retry: TimerHandle | null = null;
   private closed = false;
   private readonly prefix: string;
   private changes = 0;
@@ -61,6 +62,7 @@ export class ClusterView implements ClusterReader {
     this.closed = true;
     this.watch?.close();
     if (this.timer !== null) this.time.clearInterval(this.timer);
+    if (this.retry !== null) this.time.clearTimeout(this.retry);
   }
 
   /** What the etcd client says of etcd (every call of this stevedore's one client goes through it). */
@@ -103,7 +105,7 @@ export class ClusterView implements ClusterReader {
     try {
       await this.readAll();
     } catch {
-      if (!this.closed) this.time.setTimeout(() => void this.firstRead(), this.options.tickMs ?? 1000);
+      if (!this.closed) this.retry = this.time.setTimeout(() => void this.firstRead(), this.options.tickMs ?? 1000);
       return;
     }
     if (this.closed) return;
