@@ -44,6 +44,7 @@ export class ClusterPublisher {
   private readonly since: number;
   private lastError: string | undefined;
   private writes = 0;
+  private renewPending = false;
 
   constructor(
     private readonly etcd: EtcdClient,
@@ -62,8 +63,18 @@ export class ClusterPublisher {
     this.unsubscribe = this.events.subscribe((event) => {
       if (event.kind === 'instance') this.markDirty(event.service, event.hostname);
     });
-    this.enqueue(() => this.renew());
-    this.renewTimer = this.time.setInterval(() => this.enqueue(() => this.renew()), this.timing.renewEveryMs);
+    this.scheduleRenew();
+    this.renewTimer = this.time.setInterval(() => this.scheduleRenew(), this.timing.renewEveryMs);
+  }
+
+  /** One renewal waits at most: when etcd answers slowly, renewals do not pile up behind each other. */
+  private scheduleRenew(): void {
+    if (this.renewPending) return;
+    this.renewPending = true;
+    this.enqueue(async () => {
+      this.renewPending = false;
+      await this.renew();
+    });
   }
 
   /** Stops publishing; the lease runs out by its TTL (see the class comment). */
