@@ -93,7 +93,7 @@ export function buildCollector(options: CollectorOptions): Collector {
     refuse(refusal, request, reply);
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).send({ error: `no ${request.method} ${request.url} here: the API is POST /v1/report, GET /v1/services, GET /v1/services/NAME, GET /v1/health`, code: 'NO_ROUTE' });
+    void reply.code(404).send({ error: `no ${request.method} ${request.url} here: the API is POST /v1/report, GET /v1/services, GET /v1/services/NAME, GET /v1/health, GET /v1/cluster, GET /v1/cluster/services/NAME`, code: 'NO_ROUTE' });
   });
 
   reportRoute(app, { registry: options.registry, admission, warnings: new OnceAMinute(time), containers: options.containers ?? (() => null) });
