@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { startEtcdCluster, type EtcdCluster } from '../harness/etcd.js';
 import { freePort } from '../harness/free-port.js';
 import { nms, type Nms } from '../harness/nms.js';
+import { startSnmpd, type Snmpd } from '../harness/snmpd.js';
 import { startSnmptrapd, type Snmptrapd } from '../harness/snmptrapd.js';
 import { startStevedore, type RunningStevedore } from '../harness/stevedore.js';
 import { tempDir, type TempDir } from '../harness/temp-dir.js';
@@ -38,6 +39,7 @@ describe('stevedores sharing their registries through a real 3-member etcd', TIM
 
   let view: RunningStevedore;
   let trapd: Snmptrapd;
+  let snmpd: Snmpd;
   let tools: Nms;
   let snmpAgent: string;
   /** The notifications snmptrapd logged whose trap OID is `trap`, each as its log text. */
@@ -55,13 +57,15 @@ describe('stevedores sharing their registries through a real 3-member etcd', TIM
     dir = tempDir('cluster');
     etcd = await startEtcdCluster(dir.path, 3);
     trapd = await startSnmptrapd(dir);
+    snmpd = await startSnmpd(dir.path, { config: [`trap2sink 127.0.0.1:${trapd.port} public`] });
     tools = nms(dir);
     const snmpPort = await freePort();
     snmpAgent = `udp:127.0.0.1:${snmpPort}`;
-    view = await start('v', `cluster-view yes;\nstate-file v.state;\nsnmp-listen 127.0.0.1:${snmpPort};\nsnmp-trap-sink 127.0.0.1:${trapd.port};\n`);
+    view = await start('v', `cluster-view yes;\nstate-file v.state;\nsnmp-listen 127.0.0.1:${snmpPort};\nsnmp-trap-sink 127.0.0.1:${trapd.port};\nagentx-socket ${snmpd.agentx};\nagentx-ping-interval 1s;\n`);
   });
   after(async () => {
     for (const s of running) await s.process.stop();
+    await snmpd?.stop();
     await trapd?.process.stop();
     await etcd?.stopAll();
     dir?.remove();
@@ -147,6 +151,13 @@ describe('stevedores sharing their registries through a real 3-member etcd', TIM
     assert.deepEqual(rows.map((r) => [r[0], r[1], r[4], r[8]]), [
       ['"v"."DB"."a3"', 'ok', '0', 'false'], ['"h1"."DB"."a1"', 'ok', '0', 'false'], ['"h1"."DB"."b1"', 'ok', '0', 'false'], ['"h2"."DB"."a2"', 'ok', '0', 'false'], ['"h2"."web"."w2"', 'ok', '0', 'false'],
     ]);
+    // snmpd serves the same view over AgentX.
+    await waitFor('the AgentX session registered', async () => ((await view.get('/v1/health')).body as { agentx: { registrations?: { state: string }[] } }).agentx.registrations?.[0]?.state === 'registered');
+    for (const table of ['tallymanClusterHostTable', 'tallymanClusterInstanceTable']) {
+      const direct = await tools.run('snmptable', snmpAgent, [`TALLYMAN-MIB::${table}`], ['-Cf', '|', '-CH', '-Ci']);
+      const viaSnmpd = await tools.run('snmptable', snmpd.agent, [`TALLYMAN-MIB::${table}`], ['-Cf', '|', '-CH', '-Ci']);
+      assert.equal(viaSnmpd.stdout.toString(), direct.stdout.toString(), table);
+    }
     const cutOff = await tools.run('snmpget', snmpAgent, ['TALLYMAN-MIB::tallymanClusterViewCutOff.0'], ['-Oqv']);
     assert.equal(cutOff.stdout.toString().trim(), 'false');
   });
@@ -160,14 +171,15 @@ describe('stevedores sharing their registries through a real 3-member etcd', TIM
     assert.deepEqual((await instancesAt('DB')).filter((i) => i.host === 'h1').map((i) => [i.instance, i.state, i.reason]), [['a1', 'stale', 'host lost'], ['b1', 'stale', 'host lost']]);
     assert.deepEqual(await etcd.members[0]!.keys(hostPrefix('h1')), []);
     assert.deepEqual(lostLines(), ['h1', 'h1']);
-    await waitFor('tallymanClusterHostLost at snmptrapd', () => trapsOf(HOST_LOST).length === 2);
-    assert.match(trapsOf(HOST_LOST)[1]!, /\.1\.3\.6\.1\.4\.1\.8072\.9999\.8990\.1\.30\.2\.1\.2\.2\.104\.49 = INTEGER: 3\t.*= STRING: "h1"/);
+    // Each notification arrives twice: through snmpd (AgentX) and from the embedded agent.
+    await waitFor('tallymanClusterHostLost at snmptrapd', () => trapsOf(HOST_LOST).length === 4);
+    assert.match(trapsOf(HOST_LOST)[3]!, /\.1\.3\.6\.1\.4\.1\.8072\.9999\.8990\.1\.30\.2\.1\.2\.2\.104\.49 = INTEGER: 3\t.*= STRING: "h1"/);
     const again = await start('h1');
     await again.post({ service: 'web', hostname: 'w1', exitCode: 0 });
     await waitFor('h1 back at the view with its new part', async () => (await hostStates()).includes('h1:up') && (await instancesAt('web')).some((i) => i.host === 'h1'));
     assert.deepEqual((await instancesAt('DB')).filter((i) => i.host === 'h1'), [], 'the instances h1 no longer has are gone with its return');
     assert.ok(view.logLines().some((l) => l.host === 'h1' && l.state === 'up'));
-    await waitFor('tallymanClusterHostBack at snmptrapd', () => trapsOf(HOST_BACK).length === 2);
+    await waitFor('tallymanClusterHostBack at snmptrapd', () => trapsOf(HOST_BACK).length === 4);
   });
 
   test('one etcd member killed: nothing lost, nothing stale, changes still flow', async () => {
@@ -199,7 +211,7 @@ describe('stevedores sharing their registries through a real 3-member etcd', TIM
     await new Promise((resolve) => setTimeout(resolve, 11_000));
     assert.equal(await hostStates(), 'h1:up h2:up v:up');
     assert.deepEqual(lostLines(), ['h1', 'h1'], 'no host lost during the outage');
-    assert.equal(trapsOf(HOST_LOST).length, 2);
+    assert.equal(trapsOf(HOST_LOST).length, 4);
     assert.equal((await instancesAt('web')).length, 2);
   });
 
