@@ -12,9 +12,10 @@ const record = (state: string): string => JSON.stringify({ state, stateSince: 1,
 function fakeEtcd(initial: KeyValue[]) {
   let onMessage: (m: unknown) => void = () => {};
   let revision = 10;
+  let stored = initial;
   const etcd = {
     status: 'reachable',
-    readPrefix: async () => ({ kvs: initial, revision }),
+    readPrefix: async () => ({ kvs: stored, revision }),
     watchStream: (_prefix: string, _from: number, message: (m: unknown) => void) => {
       onMessage = message;
       return { close() {} };
@@ -25,7 +26,13 @@ function fakeEtcd(initial: KeyValue[]) {
     revision++;
     onMessage({ header: { revision: String(revision) }, events: events.map((e) => ({ type: e.type, kv: { key: b64(e.key), value: b64(e.value ?? ''), mod_revision: String(revision) } })) });
   };
-  return { etcd: etcd as unknown as EtcdClient & { status: string }, send };
+  /** etcd compacted past the watch's revision, and now holds `kvs`. */
+  const compact = (kvs: KeyValue[]): void => {
+    stored = kvs;
+    revision += 5;
+    onMessage({ header: { revision: String(revision) }, compact_revision: String(revision - 1) });
+  };
+  return { etcd: etcd as unknown as EtcdClient & { status: string }, send, compact };
 }
 
 const kv = (key: string, value: string): KeyValue => ({ key, value, lease: '1', modRevision: 5 });
@@ -33,11 +40,11 @@ const kv = (key: string, value: string): KeyValue => ({ key, value, lease: '1', 
 async function started(initial: KeyValue[]) {
   const time = new FakeTime();
   const hosts: string[] = [];
-  const { etcd, send } = fakeEtcd(initial);
+  const { etcd, send, compact } = fakeEtcd(initial);
   const view = new ClusterView(etcd, 'c', time, { expireMs: (service) => (service === 'web' ? 30_000 : 3_600_000), onHost: (host, state) => hosts.push(`${host} ${state}`) });
   view.start();
   await new Promise((resolve) => setImmediate(resolve));
-  return { time, hosts, etcd, send, view };
+  return { time, hosts, etcd, send, compact, view };
 }
 
 describe('the cluster view', () => {
@@ -73,6 +80,16 @@ describe('the cluster view', () => {
     send([{ type: 'PUT', key: hostKey('c', 'h1'), value: '{}' }, { type: 'PUT', key: instanceKey('c', 'h1', 'DB', 'b'), value: record('failing') }]);
     assert.deepEqual(hosts, ['h1 lost', 'h1 up']);
     assert.deepEqual(view.instancesOf('DB').map((i) => [i.host, i.instance, i.state, i.reason]), [['h1', 'b', 'failing', null]]);
+  });
+
+  test('a revision compacted away: the view reads everything again, and goes on from there', async () => {
+    const { hosts, compact, view } = await started([kv(hostKey('c', 'h1'), '{}'), kv(instanceKey('c', 'h1', 'DB', 'a'), record('ok'))]);
+    compact([kv(hostKey('c', 'h2'), '{}'), kv(instanceKey('c', 'h2', 'DB', 'b'), record('failing'))]);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(view.hosts().map((h) => [h.host, h.state]), [['h1', 'lost'], ['h2', 'up']]);
+    assert.deepEqual(hosts, ['h1 lost']);
+    assert.deepEqual(view.instancesOf('DB').map((i) => [i.host, i.state]), [['h1', 'stale'], ['h2', 'failing']]);
+    assert.equal(view.connection().revision, 15);
   });
 
   test('cut off from etcd: says so, and keeps the last view', async () => {
