@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 
-const HELPERS = new Set(['stats.js', 'cpu.js', 'agentx-subagent.js', 'collector-server.js', 'collector-server-services.js', 'collector-memory.js', 'bulk-walk.js']);
+const HELPERS = new Set(['stats.js', 'cpu.js', 'agentx-subagent.js', 'collector-server.js', 'collector-server-services.js', 'collector-memory.js', 'bulk-walk.js', 'cluster-view.js']);
 const only = process.argv.slice(2);
 const benches = readdirSync('dist/bench')
   .filter((f) => f.endsWith('.js') && !HELPERS.has(f))

@@ -93,8 +93,14 @@ export class EtcdClient {
 
   /** Every key under prefix, in key order. */
   async getPrefix(prefix: string): Promise<KeyValue[]> {
-    const answer = await this.gateway.post<{ kvs?: RawKeyValue[] }>('kv/range', { key: b64(prefix), range_end: prefixEnd(prefix) });
-    return (answer.kvs ?? []).map((kv) => ({ key: unb64(kv.key), value: unb64(kv.value), lease: kv.lease ?? '0', modRevision: Number(kv.mod_revision ?? 0) }));
+    return (await this.readPrefix(prefix)).kvs;
+  }
+
+  /** Every key under prefix, and the store's revision they were read at (a watch goes on after it). */
+  async readPrefix(prefix: string): Promise<{ kvs: KeyValue[]; revision: number }> {
+    const answer = await this.gateway.post<{ kvs?: RawKeyValue[]; header?: { revision?: string } }>('kv/range', { key: b64(prefix), range_end: prefixEnd(prefix) });
+    const kvs = (answer.kvs ?? []).map((kv) => ({ key: unb64(kv.key), value: unb64(kv.value), lease: kv.lease ?? '0', modRevision: Number(kv.mod_revision ?? 0) }));
+    return { kvs, revision: Number(answer.header?.revision ?? 0) };
   }
 
   /** The operations at once, with no compare: all or none happen. */

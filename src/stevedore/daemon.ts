@@ -24,9 +24,11 @@ import { EngineApi } from '../docker/engine-api.js';
 import { DockerFollower } from './integrations/docker/follower.js';
 import { buildReadApi } from './http/app.js';
 import { DockerHealthSource } from './sources/docker-health/source.js';
+import { ClusterMember, clusterSettings } from './integrations/cluster/cluster.js';
 import { AgentxService } from './snmp/agentx-service.js';
 import { EmbeddedAgent } from './snmp/embedded-agent.js';
 import { tallymanView } from './snmp/tallyman-view.js';
+import { clusterHostNotification } from './snmp/notifications.js';
 import { logRegistryEvent } from './state-log.js';
 import { OptionalPart } from './optional-part.js';
 import { startEtcdSink } from './sinks/etcd/start-etcd-sink.js';
@@ -58,7 +60,7 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
   const stateFile = config.stateFile === null ? null : new StateFile(config.stateFile, registry, time, log);
   await stateFile?.load();
 
-  const view = tallymanView(registry, time);
+  const view = tallymanView(registry, time, () => cluster.current?.view ?? null);
   const startAgentx = (c: Config): AgentxService | null => {
     if (c.agentxSocket === null) return null;
     const service = new AgentxService(c.agentxSocket, c.agentxPingIntervalMs, view, registry, log.child({ component: 'agentx' }));
@@ -84,6 +86,13 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
     start: (c: Config) => startEtcdSink(c, registry, log.child({ component: 'etcd' }), time),
     stop: (sink) => sink.stop(),
   });
+  const clusterLog = log.child({ component: 'cluster' });
+  const notifyHost = (host: string, state: 'up' | 'lost'): void => {
+    const notification = clusterHostNotification(host, state);
+    agentx.current?.notify(notification);
+    embedded.notify(notification);
+  };
+  const cluster = new OptionalPart({ settings: clusterSettings, start: (c: Config) => ClusterMember.start(c, registry, time, clusterLog, notifyHost), stop: (member) => member.close() });
   const embedded = new EmbeddedAgent(view, registry, time, log.child({ component: 'snmp' }));
   const collector = buildCollector({
     registry,
@@ -97,6 +106,7 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
     },
   });
   const reads = buildReadApi({
+    cluster: () => cluster.current?.view ?? null,
     registry,
     access: config,
     logger: log,
@@ -108,6 +118,7 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
       docker: () => ({ ...(docker.current?.health() ?? { state: 'off' }), verifySource: config.verifySource, checks: dockerChecks.current?.health() ?? 'off' }),
       etcd: () => etcdSink.current?.health() ?? { state: 'off' },
       snmp: () => embedded.health(config),
+      cluster: () => cluster.current?.health() ?? { state: 'off' },
     },
   });
   let servers: Server[] | undefined;
@@ -132,6 +143,7 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
   await docker.apply(config);
   await dockerChecks.apply(config);
   await etcdSink.apply(config);
+  await cluster.apply(config);
   const sweeper = new Sweeper(registry, time);
   sweeper.start();
   stateFile?.start();
@@ -156,6 +168,7 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
           await docker.apply(next);
           await dockerChecks.apply(next);
           await etcdSink.apply(next);
+          await cluster.apply(next);
         },
       }),
     stop: async () => {
@@ -167,6 +180,7 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
       await reads.app.close();
       await agentx.stop();
       await docker.stop();
+      await cluster.stop();
       embedded.close();
       sweeper.stop();
       const saved = (await stateFile?.stop()) ?? true;

@@ -1,14 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { freePort } from '../harness/free-port.js';
 import { runWithMib } from '../harness/mib-tools.js';
-import { startProcess, type ManagedProcess } from '../harness/managed-process.js';
 import { nms } from '../harness/nms.js';
-import { requireTool } from '../harness/require-tool.js';
 import type { CliResult } from '../harness/run-cli.js';
 import { createSnmpd, type Snmpd } from '../harness/snmpd.js';
+import { startSnmptrapd, type Snmptrapd } from '../harness/snmptrapd.js';
 import { startStevedore, type RunningStevedore } from '../harness/stevedore.js';
 import { tempDir, type TempDir } from '../harness/temp-dir.js';
 import { waitFor } from '../harness/wait-for.js';
@@ -29,7 +28,7 @@ describe('stevedore under a real snmpd, over the AgentX unix socket', TIMEOUT, (
   let dir: TempDir;
   let snmpd: Snmpd;
   let stevedore: RunningStevedore;
-  let trapd: ManagedProcess;
+  let trapd: Snmptrapd;
   let trapLog: string;
   let tools: ReturnType<typeof nms>;
   const big = 'é'.repeat(2048); // 4096 bytes of UTF-8
@@ -37,22 +36,12 @@ describe('stevedore under a real snmpd, over the AgentX unix socket', TIMEOUT, (
   before(async () => {
     dir = tempDir('snmpd-stevedore');
     tools = nms(dir);
-    const trapPort = await freePort();
-    trapLog = dir.file('traps.log');
-    writeFileSync(dir.file('snmptrapd.conf'), 'disableAuthorization yes\n');
-    mkdirSync(dir.file('trapd-persist'));
-    trapd = await startProcess({
-      name: 'snmptrapd',
-      command: requireTool('snmptrapd', 'snmptrapd'),
-      args: ['-f', '-C', '-c', dir.file('snmptrapd.conf'), '-Lf', trapLog, '-On', '-p', dir.file('snmptrapd.pid'), `udp:127.0.0.1:${trapPort}`],
-      dir: dir.path,
-      env: { PATH: process.env.PATH, SNMP_PERSISTENT_DIR: dir.file('trapd-persist'), MIBS: '' },
-      ready: () => readFileSync(trapLog, 'utf8').includes('NET-SNMP version'),
-    });
+    trapd = await startSnmptrapd(dir);
+    trapLog = trapd.logFile;
     snmpd = await createSnmpd(dir.path, {
       writeCommunity: 'private',
       config: [
-        `trap2sink 127.0.0.1:${trapPort} public`,
+        `trap2sink 127.0.0.1:${trapd.port} public`,
         // An object of snmpd's own after our subtree: a walk must reach it.
         'override .1.3.6.1.4.1.8072.9999.9000.1.0 integer 42',
       ],
@@ -70,7 +59,7 @@ describe('stevedore under a real snmpd, over the AgentX unix socket', TIMEOUT, (
   after(async () => {
     await stevedore?.process.stop();
     await snmpd?.stop();
-    await trapd?.stop();
+    await trapd?.process.stop();
     dir?.remove();
   });
 

@@ -121,6 +121,12 @@ export interface Config {
   etcdPrefix: string;
   /** The TTL of stevedore's lease in etcd, in whole seconds. [10s] */
   etcdTtlSeconds: number;
+  /** The cluster this stevedore publishes its registry to (under /tallyman/v1/NAME/); null: none. */
+  clusterName: string | null;
+  /** This stevedore's name in the cluster. [the host's name] */
+  clusterHost: string;
+  /** Serve every host's instances (GET /v1/cluster...), not only this host's. [no] */
+  clusterView: boolean;
   /** Every file read, the main one first (includes after it). */
   files: string[];
   /**

@@ -3,12 +3,14 @@
  * against the table of statements.ts, defaults filled in for those absent. Every semantic error
  * of the file is reported in the same run; any error means no Config.
  */
+import { hostname } from 'node:os';
 import type { Argument, Statement } from './ast.js';
 import type { Config, ServiceConfig, SourceLocation } from './config.js';
 import { ConfigError } from './errors.js';
 import { SERVICE_STATEMENTS, SNMP_USER_STATEMENTS, STATEMENTS, type Draft, type Problem, type StatementSpec } from './statements.js';
 import { argumentCount, missingSemicolon, usage } from './statement-shape.js';
 import { closest } from './suggest.js';
+import { CLUSTER_NAME_RULE, parseClusterName } from './values/names.js';
 
 export type Interpreted = { ok: true; config: Config } | { ok: false; errors: ConfigError[] };
 
@@ -120,6 +122,7 @@ function blankDraft(): Draft {
       group: null, logLevel: 'info', syslog: false, syslogFacility: '', syslogTag: '', dockerSocket: null, verifySource: false,
       dockerHealth: false, autoServices: true,
       dockerChecks: false, etcdEndpoints: [], etcdPrefix: '', etcdTtlSeconds: 0,
+      clusterName: null, clusterHost: '', clusterView: false,
     },
     services: [],
     servicesByName: new Map(),
@@ -127,6 +130,8 @@ function blankDraft(): Draft {
     verifySource: null,
     dockerHealth: null,
     dockerChecksAt: null,
+    clusterNameAt: null,
+    clusterViewAt: null,
   };
 }
 
@@ -154,6 +159,26 @@ function locations(statements: readonly Statement[]): Record<string, SourceLocat
   return at;
 }
 
+/** cluster-name needs etcd and cluster-view needs cluster-name; cluster-host falls back to the host's name. */
+function clusterProblems(draft: Draft): Problem[] {
+  const { settings } = draft;
+  const problems: Problem[] = [];
+  if (settings.clusterHost === '') {
+    const host = parseClusterName('cluster-host', hostname().split('.')[0] ?? '');
+    if (host.ok) settings.clusterHost = host.value;
+    else if (draft.clusterNameAt !== null) {
+      problems.push({ code: 'CONFIG_BAD_NAME', message: `this host's name '${hostname()}' cannot name it in the cluster: give 'cluster-host NAME;' (${CLUSTER_NAME_RULE})`, at: draft.clusterNameAt });
+    }
+  }
+  if (draft.clusterNameAt !== null && settings.etcdEndpoints.length === 0) {
+    problems.push({ code: 'CONFIG_CONFLICT', message: "cluster-name needs etcd-endpoints: the cluster is shared through etcd (add 'etcd-endpoints HOST:PORT ...;')", at: draft.clusterNameAt });
+  }
+  if (draft.clusterViewAt !== null && settings.clusterView && settings.clusterName === null) {
+    problems.push({ code: 'CONFIG_CONFLICT', message: "cluster-view yes needs cluster-name: the view shows the hosts of one cluster (add 'cluster-name NAME;')", at: draft.clusterViewAt });
+  }
+  return problems;
+}
+
 /** `mainFile` names whole-file errors; `files` is every file read, for Config.files. */
 export function interpret(statements: readonly Statement[], mainFile: string, files: readonly string[]): Interpreted {
   const interpreter = new Interpreter();
@@ -179,6 +204,7 @@ export function interpret(statements: readonly Statement[], mainFile: string, fi
   if (draft.dockerChecksAt !== null && settings.dockerSocket === null) {
     errors.push(new ConfigError('CONFIG_CONFLICT', 'docker-checks yes needs docker-socket: stevedore finds and checks the containers through the Docker Engine API', draft.dockerChecksAt));
   }
+  errors.push(...clusterProblems(draft).map(toError));
   if (errors.length > 0) return { ok: false, errors };
   const services = draft.services.map(
     (s): ServiceConfig => ({

@@ -15,7 +15,7 @@ import { parseCidr } from './values/cidr.js';
 import { parseCount } from './values/count.js';
 import { parseDuration } from './values/duration.js';
 import { parseEtcdPrefix, parseLeaseTtl } from './values/etcd.js';
-import { parseAccount, parseCommunity, parseDescription, parseDisplayString, parseServiceName, parseSyslogTag, parseToken } from './values/names.js';
+import { parseAccount, parseClusterName, parseCommunity, parseDescription, parseDisplayString, parseServiceName, parseSyslogTag, parseToken } from './values/names.js';
 import { parseSize } from './values/size.js';
 import { valid, type Value } from './values/value.js';
 
@@ -50,6 +50,10 @@ export interface Draft {
   dockerHealth: { value: boolean; at: SourceLocation } | null;
   /** Where `docker-checks yes` was given: it needs docker-socket. */
   dockerChecksAt: SourceLocation | null;
+  /** Where cluster-name was given, if it was: it needs etcd-endpoints. */
+  clusterNameAt: SourceLocation | null;
+  /** Where cluster-view was given, if it was: it needs cluster-name. */
+  clusterViewAt: SourceLocation | null;
 }
 
 /** The arguments that stand for an absent statement, or what its absence means. */
@@ -496,7 +500,7 @@ export const STATEMENTS: readonly StatementSpec<Draft>[] = [
     },
   }),
   many<Draft, Config['etcdEndpoints'][number]>({
-    name: 'etcd-endpoints', synopsis: 'HOST:PORT...', help: 'publish ok instances in etcd (repeatable)', default: { shown: 'none' },
+    name: 'etcd-endpoints', synopsis: 'HOST:PORT...', help: 'etcd\'s client endpoints, tried in turn: ok instances are published there (etcd-prefix), and the cluster shared (cluster-name) (repeatable)', default: { shown: 'none' },
     check: (arg) => parseHostPort(arg.value, 2379, 'HOST:PORT, as 127.0.0.1:2379'),
     store: (draft, value) => void draft.settings.etcdEndpoints.push(value),
   }),
@@ -509,6 +513,27 @@ export const STATEMENTS: readonly StatementSpec<Draft>[] = [
     name: 'etcd-ttl', synopsis: 'DURATION', help: 'the TTL of stevedore\'s etcd lease: keys outlive a crash this long', default: { args: ['10s'] },
     check: (arg) => parseLeaseTtl(arg.value),
     store: (draft, value) => void (draft.settings.etcdTtlSeconds = value),
+  }),
+  one<Draft, string>({
+    name: 'cluster-name', synopsis: 'NAME', help: 'publish this registry to the cluster NAME in etcd (needs etcd-endpoints)', default: { shown: 'none' },
+    check: (arg) => parseClusterName('cluster-name', arg.value),
+    store(draft, value, arg) {
+      draft.settings.clusterName = value;
+      draft.clusterNameAt = arg.loc;
+    },
+  }),
+  one<Draft, string>({
+    name: 'cluster-host', synopsis: 'NAME', help: 'this stevedore\'s name in the cluster', default: { shown: 'the host\'s name' },
+    check: (arg) => parseClusterName('cluster-host', arg.value),
+    store: (draft, value) => void (draft.settings.clusterHost = value),
+  }),
+  one<Draft, boolean>({
+    name: 'cluster-view', synopsis: 'yes|no', help: 'serve every host\'s instances of the cluster, not only this host\'s', default: { args: ['no'] },
+    check: (arg) => parseBoolean(arg.value),
+    store(draft, value, arg) {
+      draft.settings.clusterView = value;
+      draft.clusterViewAt = arg.loc;
+    },
   }),
   {
     // Read by include.ts before interpretation: its statements take its place.

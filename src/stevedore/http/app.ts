@@ -1,6 +1,8 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Time } from '../../common/time.js';
+import type { ClusterReader } from '../integrations/cluster/reader.js';
 import type { RegistryEvents, RegistryReader } from '../registry/ports.js';
+import { clusterRoutes } from './cluster.js';
 import { EventJournal } from './event-journal.js';
 import { EventStreams, EVENTS_PATH } from './event-stream.js';
 import { healthRoute, type HealthSection } from './health.js';
@@ -21,6 +23,8 @@ export interface ReadApiOptions {
   metrics: Omit<MetricsSources, 'registry'>;
   /** Names this run's event ids (event-journal.ts); the start time by default. */
   run?: string;
+  /** The cluster view, when cluster-view is on; a function, so a reload can swap it. */
+  cluster?: () => ClusterReader | null;
 }
 
 export interface ReadApi {
@@ -31,7 +35,7 @@ export interface ReadApi {
   close(): void;
 }
 
-export const READ_ROUTES = ['GET /', 'GET /v1/services', 'GET /v1/services/NAME', 'GET /v1/health', 'GET /metrics', `GET ${EVENTS_PATH}`];
+export const READ_ROUTES = ['GET /', 'GET /v1/services', 'GET /v1/services/NAME', 'GET /v1/health', 'GET /metrics', `GET ${EVENTS_PATH}`, 'GET /v1/cluster', 'GET /v1/cluster/services/NAME'];
 
 /**
  * The read listener's HTTP application (http-listen): a sink that reads the registry through
@@ -70,6 +74,7 @@ export function buildReadApi(options: ReadApiOptions): ReadApi {
   metricsRoute(app, { registry: options.registry, ...options.metrics });
   streams.route(app);
   pageRoute(app, { registry: options.registry, journal, time: options.time });
+  clusterRoutes(app, options.cluster ?? (() => null));
 
   return {
     app,

@@ -3,7 +3,7 @@ import type { AgentxAddress as ConfiguredAddress } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import { isStateChange } from '../registry/events.js';
 import type { RegistryEvents } from '../registry/ports.js';
-import { notificationFor } from './notifications.js';
+import { notificationFor, type Notification } from './notifications.js';
 import { tallymanMIB } from './tallyman-mib.js';
 
 function agentxAddress(address: ConfiguredAddress): AgentxAddress {
@@ -19,7 +19,7 @@ export class AgentxService {
   private readonly subagent: Subagent;
   private readonly unsubscribe: () => void;
 
-  constructor(address: ConfiguredAddress, pingIntervalMs: number, view: MibView, registry: RegistryEvents, log: Logger) {
+  constructor(address: ConfiguredAddress, pingIntervalMs: number, view: MibView, registry: RegistryEvents, private readonly log: Logger) {
     this.subagent = new Subagent({
       address: agentxAddress(address),
       description: 'stevedore: container health (TALLYMAN-MIB)',
@@ -31,10 +31,14 @@ export class AgentxService {
     this.unsubscribe = registry.subscribe((event) => {
       if (!isStateChange(event)) return;
       const notification = notificationFor(event);
-      if (!notification) return;
-      this.subagent.notify(notification.trapOid, notification.varbinds).catch((error: Error) => {
-        log.debug({ err: error }, `notification not sent: ${error.message}`);
-      });
+      if (notification) this.notify(notification);
+    });
+  }
+
+  /** Sends a notification through snmpd (to its trap sinks); one that cannot go is dropped. */
+  notify(notification: Notification): void {
+    this.subagent.notify(notification.trapOid, notification.varbinds).catch((error: Error) => {
+      this.log.debug({ err: error }, `notification not sent: ${error.message}`);
     });
   }
 

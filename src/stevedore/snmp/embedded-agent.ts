@@ -16,7 +16,7 @@ import type { Logger } from '../logging/logger.js';
 import { isStateChange } from '../registry/events.js';
 import type { RegistryEvents } from '../registry/ports.js';
 import { engineFilePath, loadEngineIdentity } from './engine-file.js';
-import { notificationFor } from './notifications.js';
+import { notificationFor, type Notification } from './notifications.js';
 import { tallymanMIB } from './tallyman-mib.js';
 
 /** RFC 3418 sysServices: application (layer 7) and end-to-end (layer 4), as snmpd answers. */
@@ -51,6 +51,7 @@ export class EmbeddedAgent {
   /** Where each sink was declared, FILE:LINE: how a failed one is named in the log. */
   private readonly sinkPlaces = new Map<NotificationSink, string>();
   private readonly failedSources: OnceAMinute;
+  private targets: ReturnType<typeof sinks> = [];
 
   constructor(
     private readonly view: MibView,
@@ -93,16 +94,16 @@ export class EmbeddedAgent {
       throw new BindError(formatHostPort(address), declaredAt(settings, 'snmp-listen'), error);
     }
     this.agent = agent;
-    const targets = sinks(settings);
-    targets.forEach((target, i) => {
+    this.targets = sinks(settings);
+    this.targets.forEach((target, i) => {
       const { file, line } = (settings.snmpTrapSinks[i] as EmbeddedAgentSettings['snmpTrapSinks'][number]).declaredAt;
       this.sinkPlaces.set(target, `${file}:${line}`);
     });
-    if (targets.length > 0) {
+    if (this.targets.length > 0) {
       this.unsubscribe = this.registry.subscribe((event) => {
         if (!isStateChange(event)) return;
         const notification = notificationFor(event);
-        if (notification) agent.notify(targets, notification.trapOid, notification.varbinds);
+        if (notification) this.notify(notification);
       });
     }
     // The endpoint itself is in the start-up lines (endpoints.ts).
@@ -128,6 +129,11 @@ export class EmbeddedAgent {
   health(settings: EmbeddedAgentSettings): EmbeddedAgentHealth {
     const listen = settings.snmpListen === null ? null : formatHostPort(settings.snmpListen);
     return this.agent ? { listen, counters: { ...this.agent.counters } } : { listen };
+  }
+
+  /** Sends a notification to the snmp-trap-sink receivers, when the agent serves and has any. */
+  notify(notification: Notification): void {
+    if (this.agent !== null && this.targets.length > 0) this.agent.notify(this.targets, notification.trapOid, notification.varbinds);
   }
 
   close(): void {

@@ -2,7 +2,9 @@ import { integer32, octetString, rowIndex, stringIndex, type Oid, type VarBind }
 import type { StateChange } from '../registry/events.js';
 import { output1Line } from './output-line.js';
 import { INSTANCE_HEALTH, NO_STATE, REMOVAL_REASON, TALLYMAN_STATE } from './smi-values.js';
-import { instanceColumns as I, notifications, notifyObjects as N, serviceColumns as S, tallymanInstanceEntry, tallymanServiceEntry } from './tallyman-mib.js';
+import type { ClusterHostState } from '../integrations/cluster/reader.js';
+import { HOST_STATE } from './cluster-objects.js';
+import { clusterHostColumns, instanceColumns as I, notifications, notifyObjects as N, serviceColumns as S, tallymanClusterHostEntry, tallymanInstanceEntry, tallymanServiceEntry } from './tallyman-mib.js';
 
 export interface Notification {
   trapOid: Oid;
@@ -52,6 +54,20 @@ export function notificationFor(change: StateChange): Notification | null {
       ...names,
       previous,
       { name: row(I.tallymanInstanceOutput1Line), value: octetString(output1Line(change.output.stdout, change.output.stderr)) },
+    ],
+  };
+}
+
+/**
+ * tallymanClusterHostLost or tallymanClusterHostBack: the host's tallymanClusterHostState (named
+ * by its row) and its name, in the order of the OBJECTS clause.
+ */
+export function clusterHostNotification(host: string, state: ClusterHostState): Notification {
+  return {
+    trapOid: state === 'lost' ? notifications.tallymanClusterHostLost : notifications.tallymanClusterHostBack,
+    varbinds: [
+      { name: [...tallymanClusterHostEntry, clusterHostColumns.tallymanClusterHostState, ...stringIndex(host)], value: integer32(HOST_STATE[state]) },
+      notifyVarbind(N.tallymanNotifyClusterHost, octetString(host)),
     ],
   };
 }

@@ -69,12 +69,44 @@ export const notifyObjects = {
   tallymanNotifyPrevServiceState: under(tallymanNotifyObjects, 3),
   tallymanNotifyPrevInstanceState: under(tallymanNotifyObjects, 4),
   tallymanNotifyRemovalReason: under(tallymanNotifyObjects, 5),
+  tallymanNotifyClusterHost: under(tallymanNotifyObjects, 6),
 } as const;
+
+/** The cluster (cluster-view yes): the cut-off scalar, the hosts, every host's instances. */
+export const tallymanCluster = under(tallymanObjects, 30);
+export const tallymanClusterViewCutOff = under(tallymanCluster, 1);
+export const tallymanClusterHostEntry = under(tallymanCluster, 2, 1);
+/** Columns of tallymanClusterHostEntry; 1, tallymanClusterHostName, is the index (not-accessible). */
+export const clusterHostColumns = {
+  tallymanClusterHostState: 2,
+  tallymanClusterHostSince: 3,
+  tallymanClusterHostInstances: 4,
+  tallymanClusterHostOk: 5,
+  tallymanClusterHostFailing: 6,
+  tallymanClusterHostStale: 7,
+} as const;
+
+export const tallymanClusterInstanceEntry = under(tallymanCluster, 3, 1);
+/** Columns of tallymanClusterInstanceEntry; 1 and 2, the service and instance names, are index (not-accessible). */
+export const clusterInstanceColumns = {
+  tallymanClusterInstState: 3,
+  tallymanClusterInstSince: 4,
+  tallymanClusterInstLastReport: 5,
+  tallymanClusterInstExitCode: 6,
+  tallymanClusterInstOutput1Line: 7,
+  tallymanClusterInstContainer: 8,
+  tallymanClusterInstImage: 9,
+  tallymanClusterInstHostLost: 10,
+} as const;
+/** The index's bounds (TALLYMAN-MIB, tallymanClusterInstanceTable): 14 + 33 + 41 + 40 = 128 sub-identifiers. */
+export const CLUSTER_INDEX_MAX = { host: 32, service: 40, instance: 39 } as const;
 
 export const notifications = {
   tallymanServiceStateChange: under(tallymanNotifications, 1),
   tallymanInstanceStateChange: under(tallymanNotifications, 2),
   tallymanInstanceRemoved: under(tallymanNotifications, 3),
+  tallymanClusterHostLost: under(tallymanNotifications, 4),
+  tallymanClusterHostBack: under(tallymanNotifications, 5),
 } as const;
 
 /** Every named OID, for the agreement test. */
@@ -82,6 +114,12 @@ export function namedOids(): Record<string, Oid> {
   const named: Record<string, Oid> = { tallymanMIB, tallymanNotifications, tallymanObjects, tallymanServiceEntry, tallymanInstanceEntry, tallymanNotifyObjects, ...scalars, ...notifyObjects, ...notifications };
   for (const [name, column] of Object.entries(serviceColumns)) named[name] = under(tallymanServiceEntry, column);
   for (const [name, column] of Object.entries(instanceColumns)) named[name] = under(tallymanInstanceEntry, column);
+  for (const [name, column] of Object.entries(clusterHostColumns)) named[name] = under(tallymanClusterHostEntry, column);
+  for (const [name, column] of Object.entries(clusterInstanceColumns)) named[name] = under(tallymanClusterInstanceEntry, column);
+  Object.assign(named, { tallymanCluster, tallymanClusterViewCutOff, tallymanClusterHostEntry, tallymanClusterInstanceEntry });
+  named.tallymanClusterHostName = under(tallymanClusterHostEntry, 1);
+  named.tallymanClusterInstService = under(tallymanClusterInstanceEntry, 1);
+  named.tallymanClusterInstName = under(tallymanClusterInstanceEntry, 2);
   named.tallymanServiceName = under(tallymanServiceEntry, 1);
   named.tallymanInstanceName = under(tallymanInstanceEntry, 1);
   return named;

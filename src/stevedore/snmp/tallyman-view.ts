@@ -4,6 +4,8 @@ import { VERSION } from '../../common/version.js';
 import { isStateChange } from '../registry/events.js';
 import type { InstanceView, KeptReport, ServiceView } from '../registry/records.js';
 import type { RegistryEvents, RegistryReader } from '../registry/ports.js';
+import type { ClusterReader } from '../integrations/cluster/reader.js';
+import { clusterObjects } from './cluster-objects.js';
 import { liveScalar, liveTable } from './live-objects.js';
 import { output1Line } from './output-line.js';
 import { dateAndTime, INSTANCE_HEALTH, TALLYMAN_STATE } from './smi-values.js';
@@ -130,8 +132,9 @@ export function instanceRow(instance: InstanceView, time: Time): TableRow {
  * are read live; the tables' rows follow the registry's instances and services (rebuilt at the
  * next request after one appears or vanishes, as the event stream says). A read only reads:
  * deadlines are applied by the registry's writes and its sweeper, which emit the events.
+ * The cluster objects come from the cluster view, when there is one (cluster-objects.ts).
  */
-export function tallymanView(registry: RegistryReader & RegistryEvents, time: Time): MibView {
+export function tallymanView(registry: RegistryReader & RegistryEvents, time: Time, cluster: () => ClusterReader | null = () => null): MibView {
   const stats = () => registry.stats();
   const services = liveTable(tallymanServiceEntry, Object.values(S), () => registry.services().map(serviceRow));
   const instances = liveTable(tallymanInstanceEntry, Object.values(I), () => registry.services().flatMap((s) => [...s.instances.values()].map((i) => instanceRow(i, time))));
@@ -150,5 +153,6 @@ export function tallymanView(registry: RegistryReader & RegistryEvents, time: Ti
     ...SUMMARY_SCALARS.map((name) => liveScalar(scalars[name], () => summaryValues(registry.services())[name])),
     services,
     instances,
+    ...clusterObjects(cluster),
   ]);
 }

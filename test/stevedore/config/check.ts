@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Config } from '../../../src/stevedore/config/config.js';
 import { loadConfig, type LoadOptions } from '../../../src/stevedore/config/load.js';
@@ -94,6 +95,9 @@ export function defaults(overrides: Partial<CheckedConfig> = {}): CheckedConfig 
     etcdEndpoints: [],
     etcdPrefix: '/SERVICE',
     etcdTtlSeconds: 10,
+    clusterName: null,
+    clusterHost: hostname().split('.')[0] as string,
+    clusterView: false,
     files: ['test.conf'],
     ...overrides,
   };

@@ -24,6 +24,8 @@ const NAMES_OF_THE_ISSUE = [
   'docker-health', 'auto-services',
   // Issue 11: docker-checks and the etcd sink (etcd-ttl: the lease's TTL, see decisions.md).
   'docker-checks', 'etcd-endpoints', 'etcd-prefix', 'etcd-ttl',
+  // Issue 15: many Docker hosts, one view.
+  'cluster-name', 'cluster-host', 'cluster-view',
 ];
 
 describe('the table of statements', () => {

@@ -49,3 +49,14 @@ export function parseDisplayString(what: string, text: string): Value<string> {
   if (bytes > DESCRIPTION_MAX) return invalid('CONFIG_BAD_TEXT', `${what} too long: ${bytes} bytes (at most ${DESCRIPTION_MAX})`);
   return valid(text);
 }
+
+/**
+ * A cluster or host name in the cluster: a path segment of its etcd keys and an index of the
+ * cluster tables (TALLYMAN-MIB), so 1 to 32 characters of [A-Za-z0-9_.-].
+ */
+const CLUSTER_NAME = /^[A-Za-z0-9_.-]{1,32}$/;
+export const CLUSTER_NAME_RULE = '1 to 32 characters of A-Z a-z 0-9 _ . -';
+
+export function parseClusterName(what: 'cluster-name' | 'cluster-host', text: string): Value<string> {
+  return CLUSTER_NAME.test(text) ? valid(text) : invalid('CONFIG_BAD_NAME', `bad ${what} '${text}' (${CLUSTER_NAME_RULE})`);
+}
