@@ -3,15 +3,13 @@ import type { Logger } from '../../logging/logger.js';
 import type { ContainerMatch } from '../../collector/container-check.js';
 import type { RegistryWriter } from '../../registry/ports.js';
 import { containerFromInspect, namesContainer, toRef, type ContainerInfo } from './container-info.js';
+import { defaultEventsRetry, type RetryDelay } from '../../../docker/container-events.js';
 import { EngineApi } from '../../../docker/engine-api.js';
 import { fromContainer } from './source-match.js';
 import type { DockerHealthSource } from '../../sources/docker-health/source.js';
 import type { HealthInspect } from '../../sources/docker-health/probe-result.js';
 
 export type FollowerState = 'connecting' | 'following' | 'reconnecting' | 'closed';
-
-/** Reconnect delays: 0.5 s doubling to 10 s, for as long as dockerd is away. */
-export const defaultDockerRetry = (attempt: number): number => Math.min(10_000, 500 * 2 ** (attempt - 1));
 
 const REFRESH_INTERVAL_MS = 1000;
 /** A known container is inspected again for a report from an address it did not have at most this often. */
@@ -53,7 +51,7 @@ export class DockerFollower {
     private readonly registry: RegistryWriter,
     private readonly log: Logger,
     private readonly time: Time,
-    private readonly retry: (attempt: number) => number = defaultDockerRetry,
+    private readonly retry: RetryDelay = defaultEventsRetry,
     private readonly dockerHealth: DockerHealthSource | null = null,
   ) {}
 
