@@ -50,10 +50,10 @@ function applyFilter() {
   });
 }
 function summarise() {
-  var counts = { ok: 0, failing: 0, stale: 0 }, total = 0, bad = 0;
+  var counts = { ok: 0, starting: 0, failing: 0, stale: 0 }, total = 0, bad = 0;
   Array.prototype.forEach.call(main.querySelectorAll('tbody tr'), function (row) { counts[row.getAttribute('data-state')] = (counts[row.getAttribute('data-state')] || 0) + 1; total++; });
   Array.prototype.forEach.call(main.children, function (s) { var st = s.getAttribute('data-state'); if (st === 'failing' || st === 'degraded') bad++; });
-  document.getElementById('summary').textContent = main.children.length + ' services, ' + total + ' instances: ' + counts.ok + ' ok, ' + counts.failing + ' failing, ' + counts.stale + ' stale';
+  document.getElementById('summary').textContent = main.children.length + ' services, ' + total + ' instances: ' + counts.ok + ' ok' + (counts.starting > 0 ? ', ' + counts.starting + ' starting' : '') + ', ' + counts.failing + ' failing, ' + counts.stale + ' stale';
   document.title = (bad > 0 ? '(' + bad + ') ' : '') + 'stevedore';
 }
 function onChange(message) {

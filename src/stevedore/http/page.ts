@@ -52,14 +52,16 @@ function serviceSection(service: ServiceView, filter: PageFilter): string {
   );
 }
 
+/** The summary line; the page's script writes the same one (page-script.ts). Starting shows only when there is some. */
 function summary(services: readonly ServiceView[]): string {
-  const counts = { ok: 0, failing: 0, stale: 0 };
+  const counts = { ok: 0, starting: 0, failing: 0, stale: 0 };
   for (const s of services) for (const state of Object.keys(counts) as (keyof typeof counts)[]) counts[state] += s.counts[state];
-  const instances = counts.ok + counts.failing + counts.stale;
-  return `${services.length} services, ${instances} instances: ${counts.ok} ok, ${counts.failing} failing, ${counts.stale} stale`;
+  const instances = counts.ok + counts.starting + counts.failing + counts.stale;
+  const starting = counts.starting > 0 ? `, ${counts.starting} starting` : '';
+  return `${services.length} services, ${instances} instances: ${counts.ok} ok${starting}, ${counts.failing} failing, ${counts.stale} stale`;
 }
 
-const STATE_CHOICES = ['', 'failing', 'stale', 'ok', 'degraded', 'unknown'];
+const STATE_CHOICES = ['', 'failing', 'stale', 'starting', 'ok', 'degraded', 'unknown'];
 
 /**
  * The status page, rendered on the server so that it works without JavaScript; the inline

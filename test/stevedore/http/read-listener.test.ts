@@ -91,3 +91,19 @@ describe('http-allow and http-token', { timeout: 30_000 }, () => {
     }
   });
 });
+
+describe('the status page and a starting instance', { timeout: 30_000 }, () => {
+  test('a starting instance is counted in the summary, listed, and offered as a filter', async () => {
+    const c = await startCollector();
+    try {
+      // Docker's start period: a source's own verdict, as docker-health gives it.
+      c.registry.accept({ service: 'DB', hostname: '0123456789ab', exitCode: 0 }, { origin: 'docker-health', address: '172.17.0.2', container: null, verdict: { state: 'starting', consecutiveFailures: 0 } });
+      const page = await (await fetch(`${c.readUrl}/`)).text();
+      assert.match(page, /1 instances: 0 ok, 1 starting, 0 failing, 0 stale/);
+      assert.match(page, /<tr[^>]*data-state="starting"/);
+      assert.match(page, /<option value="starting">starting<\/option>/);
+    } finally {
+      await c.close();
+    }
+  });
+});
