@@ -35,6 +35,9 @@ export interface ReadApi {
   close(): void;
 }
 
+/** What read access depends on, to tell whether a reload changed it (the token as given: never shown). */
+const accessKey = (settings: ReadAccessSettings): string => JSON.stringify([settings.httpAllow.map((c) => c.text), settings.httpToken]);
+
 export const READ_ROUTES = ['GET /', 'GET /v1/services', 'GET /v1/services/NAME', 'GET /v1/health', 'GET /metrics', `GET ${EVENTS_PATH}`, 'GET /v1/cluster', 'GET /v1/cluster/services/NAME'];
 
 /**
@@ -43,7 +46,8 @@ export const READ_ROUTES = ['GET /', 'GET /v1/services', 'GET /v1/services/NAME'
  * the daemon binds it (collector/listeners.ts), tests use inject() or their own port.
  */
 export function buildReadApi(options: ReadApiOptions): ReadApi {
-  const access = new ReadAccess(options.access);
+  let current = options.access;
+  const access = new ReadAccess(current);
   const app = Fastify({
     loggerInstance: options.logger,
     logController: new LogController({ disableRequestLogging: true }),
@@ -78,7 +82,14 @@ export function buildReadApi(options: ReadApiOptions): ReadApi {
 
   return {
     app,
-    reconfigure: (settings) => access.update(settings),
+    reconfigure: (settings) => {
+      const before = accessKey(current);
+      current = settings;
+      access.update(settings);
+      // Streams opened under the old http-allow or http-token would go on reading: they are ended,
+      // and their clients, coming back, are checked under the new ones.
+      if (accessKey(settings) !== before) streams.endAll();
+    },
     close: () => {
       streams.close();
       journal.close();

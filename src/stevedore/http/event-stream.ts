@@ -55,12 +55,17 @@ export class EventStreams {
     });
   }
 
-  /** Ends every stream; new ones are refused from now on. */
-  close(): void {
-    this.closed = true;
+  /** Ends every open stream; new ones are taken as before. Their clients come back (EventSource does, with Last-Event-ID) and are checked again. */
+  endAll(): void {
     this.stopKeepAlive();
     for (const res of this.open) res.end();
     this.open.clear();
+  }
+
+  /** Ends every stream; new ones are refused from now on. */
+  close(): void {
+    this.closed = true;
+    this.endAll();
   }
 
   private startKeepAlive(): void {

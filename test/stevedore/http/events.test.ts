@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventJournal } from '../../../src/stevedore/http/event-journal.js';
 import type { RegistryListener } from '../../../src/stevedore/registry/events.js';
-import { startCollector, type RunningCollector } from '../../harness/collector.js';
+import { LOOPBACK_READS, startCollector, type RunningCollector } from '../../harness/collector.js';
 import { openEvents, type SseClient } from '../../harness/sse-client.js';
 import { startStevedore } from '../../harness/stevedore.js';
 import { tempDir } from '../../harness/temp-dir.js';
@@ -67,6 +67,21 @@ describe('GET /v1/events', { timeout: 30_000 }, () => {
       assert.ok(reset.id !== undefined);
     } finally {
       stream.close();
+    }
+  });
+
+  test('a reload that changes http-allow or http-token ends the streams opened under the old ones; one that does not, keeps them', async () => {
+    const stream = await openEvents(`${c.readUrl}/v1/events`);
+    try {
+      c.reads.reconfigure({ ...LOOPBACK_READS });
+      assert.equal((await c.post({ service: 'DB', hostname: 'kept', exitCode: 0 })).status, 204);
+      assert.equal(JSON.parse((await nextEvent(stream)).data).instance, 'kept', 'same access: the stream goes on');
+      c.reads.reconfigure({ ...LOOPBACK_READS, httpToken: 'new-read-token-8e2d' });
+      await stream.ended;
+      assert.equal((await fetch(`${c.readUrl}/v1/events`)).status, 401, 'coming back, it is checked under the new token');
+    } finally {
+      stream.close();
+      c.reads.reconfigure(LOOPBACK_READS);
     }
   });
 
