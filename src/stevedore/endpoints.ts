@@ -46,6 +46,11 @@ export function endpoints(config: Config): Endpoint[] {
       address: config.etcdEndpoints.length > 0 ? config.etcdEndpoints.map(formatHostPort).join(', ') : null,
       about: config.etcdEndpoints.length > 0 ? `ok instances published under ${config.etcdPrefix}` : 'etcd-endpoints turns it on',
     },
+    {
+      endpoint: 'cluster',
+      address: config.clusterName === null ? null : `${config.clusterName} as ${config.clusterHost}${config.clusterView ? ', with the view of every host' : ''}`,
+      about: config.clusterName === null ? 'cluster-name turns it on' : 'this registry shared through etcd',
+    },
   ];
 }
 

@@ -72,6 +72,7 @@ describe('stevedores sharing their registries through a real 3-member etcd', TIM
   });
 
   test('a host publishes every instance with its state under one lease, and writes state changes only', async () => {
+    assert.ok(view.logLines().some((l) => l.msg === `cluster: ${CLUSTER} as v, with the view of every host (this registry shared through etcd)`), 'the start-up line names the cluster');
     const h1 = await start('h1');
     assert.equal(await h1.post({ service: 'DB', hostname: 'a1', exitCode: 0, stdout: '\nall good\nmore' }), 204);
     assert.equal(await h1.post({ service: 'DB', hostname: 'b1', exitCode: 3, stderr: 'refused' }), 204);

@@ -165,7 +165,10 @@ describe('stevedore as a daemon', { timeout: 60_000 }, () => {
         `collector: 127.0.0.1:${s.port} (tallyman reports: POST /v1/report)`,
         `embedded SNMP agent: udp:127.0.0.1:${snmpPort} (TALLYMAN-MIB for the NMS)`,
         `AgentX master agent: unix:${master} (snmpd, serving TALLYMAN-MIB for stevedore)`,
+        `read listener: 127.0.0.1:${s.readPort} (the status page (GET /), the JSON API, /metrics, /v1/events)`,
         'Docker: off (docker-socket turns it on)',
+        'etcd: off (etcd-endpoints turns it on)',
+        'cluster: off (cluster-name turns it on)',
       ]) {
         assert.equal(messages.filter((m) => m === line).length, 1, `${line}\n${messages.join('\n')}`);
       }

@@ -116,6 +116,8 @@ export class ClusterPublisher {
   private setState(state: PublisherState): void {
     if (state === this.state) return;
     if (state === 'published' && this.state === 'cut-off') this.log.info({ cluster: this.cluster, host: this.host }, `cluster ${this.cluster}: published again as ${this.host}`);
+    // The last error belongs to the outage: published again, health shows none.
+    if (state === 'published') this.lastError = undefined;
     this.state = state;
   }
 
