@@ -1,3 +1,5 @@
+import { CodedError } from '../common/coded-error.js';
+
 /**
  * The library's one error type. `code` is stable (tests and callers branch on it); the message
  * says what happened and, where there is something to do, what to do.
@@ -22,14 +24,13 @@ export type AgentxErrorCode =
   /** An option that cannot work (an unparseable agentx address, a bad timeout). */
   | 'AGENTX_CONFIG';
 
-export class AgentxError extends Error {
-  override readonly name = 'AgentxError';
+export class AgentxError extends CodedError<AgentxErrorCode> {
   constructor(
-    readonly code: AgentxErrorCode,
+    code: AgentxErrorCode,
     message: string,
     /** Machine-readable detail, e.g. the master's res.error name. */
     readonly detail?: string,
   ) {
-    super(message);
+    super(code, message);
   }
 }

@@ -3,6 +3,7 @@
  * version, --config-help, --lint, or the daemon (passed in, so that this module stays the
  * command line and the daemon stays the composition root).
  */
+import { CodedError } from '../common/coded-error.js';
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../common/version.js';
 import { formatErrors } from './config/errors.js';
@@ -46,8 +47,10 @@ Exit status: 1 if the configuration has errors (each printed as FILE:LINE:COL: m
 64 on bad usage.
 `;
 
-class UsageError extends Error {
-  override readonly name = 'UsageError';
+class UsageError extends CodedError<'USAGE'> {
+  constructor(message: string) {
+    super('USAGE', message);
+  }
 }
 
 export type Invocation =

@@ -1,3 +1,4 @@
+import { CodedError } from '../../common/coded-error.js';
 /**
  * What can be wrong with a configuration, each with a stable code (tests and tools match the
  * code, operators read the message) and the place it was found: FILE:LINE:COL.
@@ -50,14 +51,11 @@ export interface ErrorPlace {
   col?: number;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  readonly code: ConfigErrorCode;
+export class ConfigError extends CodedError<ConfigErrorCode> {
   readonly place: ErrorPlace;
 
   constructor(code: ConfigErrorCode, message: string, place: ErrorPlace) {
-    super(message);
-    this.code = code;
+    super(code, message);
     this.place = place;
   }
 

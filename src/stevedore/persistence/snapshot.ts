@@ -1,3 +1,4 @@
+import { CodedError } from '../../common/coded-error.js';
 import type { ErrorObject } from 'ajv';
 import { isIP } from 'node:net';
 import { MAX_VALUE_DEPTH, withinDepth } from '../../common/report-schema.js';
@@ -16,8 +17,10 @@ const VERSION = 1;
 export const SLICE_CHARS = 64 * 1024;
 
 /** The file cannot be used at all (not JSON, not a state file): it is moved aside whole. */
-export class SnapshotError extends Error {
-  override readonly name = 'SnapshotError';
+export class SnapshotError extends CodedError<'STATE_FILE_UNUSABLE'> {
+  constructor(message: string) {
+    super('STATE_FILE_UNUSABLE', message);
+  }
 }
 
 /** An entry left out of a restore, and why: one log line each. */
