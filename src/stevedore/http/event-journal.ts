@@ -1,6 +1,6 @@
 import type { RegistryEvents } from '../registry/ports.js';
 import { isStateChange, type RegistryEvent, type RemovalCause } from '../registry/events.js';
-import { output1Line } from '../snmp/output-line.js';
+import { output1Line } from '../../common/output-line.js';
 
 /**
  * A state change as /v1/events sends it: the same change the log line (state-log.ts) and the

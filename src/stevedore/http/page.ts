@@ -1,6 +1,6 @@
 import type { InstanceView, ServiceView } from '../registry/records.js';
 import type { InstanceState, ServiceState } from '../registry/states.js';
-import { output1Line } from '../snmp/output-line.js';
+import { output1Line } from '../../common/output-line.js';
 import { pageScript } from './page-script.js';
 import { PAGE_STYLE } from './page-style.js';
 

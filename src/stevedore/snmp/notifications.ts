@@ -1,6 +1,6 @@
 import { integer32, octetString, rowIndex, stringIndex, type Oid, type VarBind } from '../../agentx/index.js';
 import type { StateChange } from '../registry/events.js';
-import { output1Line } from './output-line.js';
+import { output1Line } from '../../common/output-line.js';
 import { INSTANCE_HEALTH, NO_STATE, REMOVAL_REASON, TALLYMAN_STATE } from './smi-values.js';
 import type { ClusterHostState } from '../integrations/cluster/reader.js';
 import { HOST_STATE } from './cluster-objects.js';

@@ -7,7 +7,7 @@ import type { RegistryEvents, RegistryReader } from '../registry/ports.js';
 import type { ClusterReader } from '../integrations/cluster/reader.js';
 import { clusterObjects } from './cluster-objects.js';
 import { liveScalar, liveTable } from './live-objects.js';
-import { output1Line } from './output-line.js';
+import { output1Line } from '../../common/output-line.js';
 import { dateAndTime, INSTANCE_HEALTH, TALLYMAN_STATE } from './smi-values.js';
 import { instanceColumns as I, scalars, serviceColumns as S, tallymanInstanceEntry, tallymanServiceEntry } from './tallyman-mib.js';
 

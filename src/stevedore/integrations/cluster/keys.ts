@@ -8,7 +8,7 @@
  * lease expires and all its keys vanish at once. CLUSTER and HOST are 1 to 32 characters of
  * [A-Za-z0-9_.-], SERVICE and INSTANCE follow the report's rules: no part holds a '/'.
  */
-import { output1Line } from '../../snmp/output-line.js';
+import { output1Line } from '../../../common/output-line.js';
 import type { InstanceView } from '../../registry/records.js';
 import type { InstanceState } from '../../registry/states.js';
 import { INSTANCE_STATES } from '../../registry/states.js';

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { output1Line } from '../../../src/stevedore/snmp/output-line.js';
+import { output1Line } from '../../src/common/output-line.js';
 
 describe('tallymanInstanceOutput1Line', () => {
   test('the first line with something in it, leading blank lines and line ends dropped', () => {

@@ -1,6 +1,6 @@
-import { truncateUtf8 } from '../../common/utf8.js';
+import { truncateUtf8 } from './utf8.js';
 
-/** tallymanInstanceOutput1Line's limit, as NET-SNMP-EXTEND-MIB's nsExtendOutput1Line. */
+/** The limit of tallymanInstanceOutput1Line (and of every first line shown), as NET-SNMP-EXTEND-MIB's nsExtendOutput1Line. */
 const MAX_BYTES = 255;
 
 /** The first line with something other than white space in it, without reading further. */
