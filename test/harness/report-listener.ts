@@ -46,6 +46,12 @@ export class ReportListener {
     return (this.server.address() as AddressInfo).port;
   }
 
+  /** Forgets the requests received and answers 204 again: between tests. */
+  reset(): void {
+    this.requests.length = 0;
+    this.answer = { status: 204 };
+  }
+
   /** The JSON bodies received so far. */
   reports(): Record<string, unknown>[] {
     return this.requests.map((r) => JSON.parse(r.body) as Record<string, unknown>);

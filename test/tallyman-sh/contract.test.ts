@@ -40,10 +40,7 @@ describe('tallyman.sh keeps tallyman\'s contract', TIMEOUT, () => {
     await listener.close();
     dir.remove();
   });
-  beforeEach(() => {
-    listener.requests.length = 0;
-    listener.answer = { status: 204 };
-  });
+  beforeEach(() => listener.reset());
   afterEach(() => assert.deepEqual(readdirSync(tmpdir), [], 'temporary files removed'));
 
   describe('the command runs as if tallyman.sh were not there', () => {

@@ -29,10 +29,7 @@ describe('tallyman, through the built file, reporting to a live listener', TIMEO
     await listener.close();
     dir.remove();
   });
-  beforeEach(() => {
-    listener.requests.length = 0;
-    listener.answer = { status: 204 };
-  });
+  beforeEach(() => listener.reset());
 
   describe('exit status is the command\'s', () => {
     for (const status of [0, 1, 3]) {
