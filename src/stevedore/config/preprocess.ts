@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import type { Preprocessor } from '../options.js';
 import { ConfigError } from './errors.js';
 import { DEFAULT_LIMITS, megabytes, runPreprocessor, type PreprocessLimits, type Ran, type RunOptions } from './preprocessor-process.js';
+import { findIncludeLoop } from './m4-include-loop.js';
 import { describeFileError, NotRegularFileError, readRegularFile } from './source-file.js';
 import { applySynclines, identityLineMap, type LineMap } from './synclines.js';
 
@@ -28,9 +29,26 @@ const NOT_FOUND = 127;
 
 /**
  * m4 follows an m4_include of a file already being read until it runs out of open files: what
- * it then says, about the include that closes the loop.
+ * it then says, about whichever include of the loop the last descriptor ran out at.
  */
 const INCLUDE_LOOP = /^cannot open `(.*)': Too many open files$/;
+
+function includeLoop(included: string, file: string, line: number): ConfigError {
+  const message = `include loop: m4_include(\`${included}') includes a file that is already being read (directly or through other files)`;
+  return new ConfigError('CONFIG_INCLUDE_LOOP', message, { file, line });
+}
+
+/**
+ * m4's diagnostics, with an include loop placed at the include that closes it (m4's own place
+ * for it depends on how many files the process may open).
+ */
+async function m4Errors(stderr: string, file: string): Promise<ConfigError[]> {
+  const errors = m4Diagnostics(stderr, file);
+  if (!errors.some((e) => e.code === 'CONFIG_INCLUDE_LOOP')) return errors;
+  const loop = await findIncludeLoop(file, dirname(file));
+  if (!loop) return errors;
+  return [includeLoop(loop.included, loop.file, loop.line), ...errors.filter((e) => e.code !== 'CONFIG_INCLUDE_LOOP')];
+}
 
 /** m4's own diagnostics, `m4:FILE:LINE: message`, placed where m4 says. */
 function m4Diagnostics(stderr: string, file: string): ConfigError[] {
@@ -40,10 +58,7 @@ function m4Diagnostics(stderr: string, file: string): ConfigError[] {
     .map((line) => {
       const located = /^m4:(.*):(\d+): (.*)$/.exec(line);
       const loop = located && INCLUDE_LOOP.exec(located[3] as string);
-      if (located && loop) {
-        const message = `include loop: m4_include(\`${loop[1]}') includes a file that is already being read (directly or through other files)`;
-        return new ConfigError('CONFIG_INCLUDE_LOOP', message, { file: located[1] as string, line: Number(located[2]) });
-      }
+      if (located && loop) return includeLoop(loop[1] as string, located[1] as string, Number(located[2]));
       if (located) return new ConfigError('CONFIG_PREPROCESSOR_FAILED', `m4: ${located[3]}`, { file: located[1] as string, line: Number(located[2]) });
       return new ConfigError('CONFIG_PREPROCESSOR_FAILED', line.startsWith('m4:') ? line : `m4: ${line}`, { file });
     });
@@ -91,7 +106,7 @@ export async function readSource(file: string, preprocessor: Preprocessor, optio
   }
   // m4 warnings (excess arguments, an undefined macro...) fail the load too: stevedore does not
   // start on a configuration that may not say what its author meant.
-  if (m4 && result.stderr.trim() !== '') return { ok: false, errors: m4Diagnostics(result.stderr, file) };
+  if (m4 && result.stderr.trim() !== '') return { ok: false, errors: await m4Errors(result.stderr, file) };
   if (result.code !== 0) return { ok: false, errors: commandDiagnostics(name, result, file) };
   const { text: expanded, map } = applySynclines(result.stdout, file);
   return { ok: true, text: expanded, map };

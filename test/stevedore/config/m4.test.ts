@@ -48,6 +48,25 @@ describe('configuration through m4 -P -s', () => {
     assert.deepEqual(result.config?.files, ['test.conf', 'part.conf']);
   });
 
+  test('an include loop is blamed on the same include whatever the open-file limit', async () => {
+    const dir = tempDir('m4-loop');
+    try {
+      writeFileSync(dir.file('test.conf'), "service DB;\nm4_include(`a.conf')\n");
+      writeFileSync(dir.file('a.conf'), "# a\nm4_include(`b.conf')\n");
+      writeFileSync(dir.file('b.conf'), "# m4_include(`nothing.conf')\n\nm4_include(`a.conf')\n");
+      const seen = new Set<string>();
+      for (const limit of [1024, 1025, 1026]) {
+        const r = await runCli('sh', ['-c', `ulimit -n ${limit} && exec "$0" "$@"`, process.execPath, STEVEDORE, '--lint', '-f', dir.file('test.conf')], { timeout: 30_000 });
+        const stderr = r.stderr.toString();
+        assert.equal(r.code, 1, stderr);
+        seen.add(stderr.split(`${dir.path}/`).join(''));
+      }
+      assert.deepEqual([...seen], ["b.conf:3: include loop: m4_include(`a.conf') includes a file that is already being read (directly or through other files)\n"]);
+    } finally {
+      dir.remove();
+    }
+  });
+
   test('a syntax error in an m4_include\'d file names that file', async () => {
     const result = await check({ 'test.conf': "service DB;\nm4_include(`part.conf')\n", 'part.conf': 'service web\n' }, M4);
     assert.deepEqual(result.errors, ["part.conf:1:12: expected ';' after 'service web'"]);
