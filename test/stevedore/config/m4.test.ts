@@ -55,7 +55,7 @@ describe('configuration through m4 -P -s', () => {
       writeFileSync(dir.file('a.conf'), "# a\nm4_include(`b.conf')\n");
       writeFileSync(dir.file('b.conf'), "# m4_include(`nothing.conf')\n\nm4_include(`a.conf')\n");
       const seen = new Set<string>();
-      for (const limit of [1024, 1025, 1026]) {
+      for (const limit of [300, 301, 302]) {
         const r = await runCli('sh', ['-c', `ulimit -n ${limit} && exec "$0" "$@"`, process.execPath, STEVEDORE, '--lint', '-f', dir.file('test.conf')], { timeout: 30_000 });
         const stderr = r.stderr.toString();
         assert.equal(r.code, 1, stderr);
