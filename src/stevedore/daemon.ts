@@ -105,7 +105,9 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
       return follower === null ? null : { match: (hostname, address) => follower.match(hostname, address), verifySource: config.verifySource };
     },
   });
+  let lifecycle: ServeLifecycle | null = null;
   const reads = buildReadApi({
+    status: () => (lifecycle === null ? 'starting' : lifecycle.state.status === 'stopping' || lifecycle.state.status === 'stopped' ? 'stopping' : 'ok'),
     cluster: () => cluster.current?.view ?? null,
     registry,
     access: config,
@@ -150,7 +152,7 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
   logEndpoints(log, config);
   readiness.ready();
 
-  const lifecycle = new ServeLifecycle(log, {
+  const serving = new ServeLifecycle(log, {
     reload: () =>
       reload({
         file: options.configFile,
@@ -187,7 +189,8 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
       return saved ? 0 : 1;
     },
   });
-  return new Promise((resolve) => signals.attach({ reload: () => lifecycle.reload(), stop: (reason) => void lifecycle.stop(reason).then(resolve) }));
+  lifecycle = serving;
+  return new Promise((resolve) => signals.attach({ reload: () => serving.reload(), stop: (reason) => void serving.stop(reason).then(resolve) }));
 }
 
 /**

@@ -52,6 +52,7 @@ export async function startCollector(
     registry?: Partial<RegistrySettings>;
     host?: string;
     health?: ReadApiOptions['health'];
+    status?: ReadApiOptions['status'];
     reads?: ReadApiOptions['access'];
     agentx?: ReadApiOptions['metrics']['agentx'];
   } = {},
@@ -86,6 +87,7 @@ export async function startCollector(
     access: options.reads ?? LOOPBACK_READS,
     metrics: { reports: collector.reports, agentx: options.agentx ?? (() => 'off') },
     ...(options.health !== undefined && { health: options.health }),
+    ...(options.status !== undefined && { status: options.status }),
   });
   await collector.app.listen({ host: options.host ?? '127.0.0.1', port: 0 });
   await reads.app.listen({ host: '127.0.0.1', port: 0 });

@@ -53,7 +53,8 @@ export async function startStevedore(
     args: [STEVEDORE, '-F', ...(options.args ?? ['-s']), '-f', configFile],
     dir: dir.path,
     ...(options.env !== undefined && { env: { ...process.env, ...options.env } }),
-    ready: async () => (await fetch(`${readUrl}/v1/health`)).ok,
+    // Ready once every part has started: the listeners answer `starting` before that.
+    ready: async () => ((await (await fetch(`${readUrl}/v1/health`)).json()) as { status: string }).status === 'ok',
   });
   return {
     process: managed,

@@ -5,7 +5,7 @@ import type { RegistryEvents, RegistryReader } from '../registry/ports.js';
 import { clusterRoutes } from './cluster.js';
 import { EventJournal } from './event-journal.js';
 import { EventStreams, EVENTS_PATH } from './event-stream.js';
-import { healthRoute, type HealthSection } from './health.js';
+import { healthRoute, type HealthSection, type ServeStatus } from './health.js';
 import { metricsRoute, type MetricsSources } from './metrics.js';
 import { pageRoute } from './page-route.js';
 import { ReadAccess, ReadRefusal, type ReadAccessSettings } from './read-access.js';
@@ -19,6 +19,8 @@ export interface ReadApiOptions {
   time: Time;
   /** Extra sections of GET /v1/health, by name. */
   health?: Record<string, HealthSection>;
+  /** /v1/health's `status`; `ok` when not given. */
+  status?: () => ServeStatus;
   /** What /metrics reads beside the registry. */
   metrics: Omit<MetricsSources, 'registry'>;
   /** Names this run's event ids (event-journal.ts); the start time by default. */
@@ -74,7 +76,7 @@ export function buildReadApi(options: ReadApiOptions): ReadApi {
   const journal = new EventJournal(options.registry, options.run ?? options.time.wall().toString(36));
   const streams = new EventStreams(journal, options.time);
   servicesRoutes(app, options.registry);
-  healthRoute(app, options.registry, options.time, options.health ?? {});
+  healthRoute(app, options.registry, options.time, options.health ?? {}, options.status ?? (() => 'ok'));
   metricsRoute(app, { registry: options.registry, ...options.metrics });
   streams.route(app);
   pageRoute(app, { registry: options.registry, journal, time: options.time });

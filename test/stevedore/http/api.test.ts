@@ -63,6 +63,20 @@ describe('the JSON API over real HTTP', { timeout: 30_000 }, () => {
     assert.deepEqual(h.agentx, { state: 'ready' });
   });
 
+  test('GET /v1/health says starting until every part has started, and stopping once told to stop', async () => {
+    let status: 'starting' | 'ok' | 'stopping' = 'starting';
+    const starting = await startCollector({ status: () => status });
+    try {
+      assert.equal(((await starting.get('/v1/health')).body as { status: string }).status, 'starting');
+      status = 'ok';
+      assert.equal(((await starting.get('/v1/health')).body as { status: string }).status, 'ok');
+      status = 'stopping';
+      assert.equal(((await starting.get('/v1/health')).body as { status: string }).status, 'stopping');
+    } finally {
+      await starting.close();
+    }
+  });
+
   test('an unknown path on the read listener says what it answers', async () => {
     const r = await c.get('/v2/nothing');
     assert.equal(r.status, 404);
