@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import type { Preprocessor } from '../options.js';
 import { ConfigError } from './errors.js';
 import { DEFAULT_LIMITS, megabytes, runPreprocessor, type PreprocessLimits, type Ran, type RunOptions } from './preprocessor-process.js';
-import { findIncludeLoop } from './m4-include-loop.js';
+import { closesLoop, firstInclude, notRegularFile } from './m4-includes.js';
 import { describeFileError, NotRegularFileError, readRegularFile } from './source-file.js';
 import { applySynclines, identityLineMap, type LineMap } from './synclines.js';
 
@@ -45,7 +45,7 @@ function includeLoop(included: string, file: string, line: number): ConfigError 
 async function m4Errors(stderr: string, file: string): Promise<ConfigError[]> {
   const errors = m4Diagnostics(stderr, file);
   if (!errors.some((e) => e.code === 'CONFIG_INCLUDE_LOOP')) return errors;
-  const loop = await findIncludeLoop(file, dirname(file));
+  const loop = await firstInclude(file, dirname(file), closesLoop);
   if (!loop) return errors;
   return [includeLoop(loop.included, loop.file, loop.line), ...errors.filter((e) => e.code !== 'CONFIG_INCLUDE_LOOP')];
 }
@@ -86,6 +86,14 @@ export async function readSource(file: string, preprocessor: Preprocessor, optio
   if (preprocessor.kind === 'none') return { ok: true, text, map: identityLineMap(file) };
 
   const m4 = preprocessor.kind === 'm4';
+  if (m4) {
+    const refused = await firstInclude(file, dirname(file), notRegularFile);
+    if (refused) {
+      const { include, why } = refused;
+      const message = `cannot include '${include.included}' (${include.path}): ${why}`;
+      return { ok: false, errors: [new ConfigError('CONFIG_NOT_REGULAR_FILE', message, { file: include.file, line: include.line })] };
+    }
+  }
   const name = m4 ? 'm4' : `preprocessor '${preprocessor.command}'`;
   // A command gets the file as "$1", whatever characters its name holds.
   const script = m4 ? 'exec m4 "$@"' : `${preprocessor.command} "$1"`;

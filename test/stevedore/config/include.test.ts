@@ -101,6 +101,21 @@ describe('include FILE;', () => {
     }
   });
 
+  test('an m4_include of a FIFO is refused by name before m4 opens it', async () => {
+    const dir = tempDir('m4-include-fifo');
+    try {
+      execFileSync('mkfifo', [dir.file('pipe.conf')]);
+      writeFileSync(dir.file('part.conf'), "# m4_include(`nothing.conf')\nservice web;\nm4_include(`pipe.conf')\n");
+      writeFileSync(dir.file('main.conf'), "service DB;\nm4_include(`part.conf')\n");
+      // Killed after 20 s if it hangs; m4 itself would wait for a writer until its 10 s limit.
+      const r = await runCli(process.execPath, [STEVEDORE, '--lint', '-f', dir.file('main.conf')], { timeout: 20_000, killSignal: 'SIGKILL' });
+      assert.equal(r.code, 1, r.stderr.toString());
+      assert.equal(r.stderr.toString().split(`${dir.path}/`).join(''), "part.conf:3: cannot include 'pipe.conf' (pipe.conf): it is a FIFO (named pipe), not a regular file\n");
+    } finally {
+      dir.remove();
+    }
+  });
+
   test('a main file that is a FIFO is refused by name, before m4 is given it', async () => {
     requireTool('m4', 'm4');
     const dir = tempDir('main-fifo');
