@@ -65,6 +65,15 @@ function resolve(name: string, dir: string): string | null {
   return existsSync(under) ? under : null;
 }
 
+/** The file's real path, or its name when that cannot be had (gone since): names are compared instead. */
+function realName(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
 /**
  * Visits each literal include in m4's reading order (depth first) until `pick` returns
  * something; a file is not followed into once its include closes a loop.
@@ -83,7 +92,7 @@ export async function firstInclude<T>(top: string, includeDir: string, pick: (in
       const included = (match[1] ?? match[2]) as string;
       const path = resolve(included, includeDir);
       if (path === null) continue;
-      const real = realpathSync(path);
+      const real = realName(path);
       const loops = chain.includes(real);
       const picked = await pick({ file, line: lineAt(text, match.index), included, path, loops });
       if (picked !== null) return picked;
@@ -93,13 +102,7 @@ export async function firstInclude<T>(top: string, includeDir: string, pick: (in
     }
     return null;
   }
-  let real = top;
-  try {
-    real = realpathSync(top);
-  } catch {
-    // Gone since it was read: names are compared instead.
-  }
-  return follow(top, [real]);
+  return follow(top, [realName(top)]);
 }
 
 /** The include that closes a loop, or null. */
