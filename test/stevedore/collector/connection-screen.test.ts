@@ -103,4 +103,19 @@ describe(`hosts outside the allow lists hold no connection slot (max-connections
     await reader.closed;
     assert.match(reader.received(), /^HTTP\/1\.1 200 /);
   });
+
+  test('a connection kept open across a reload that drops its address gets 403 on its next request; a new one is reset', async () => {
+    const kept = idle(s.readPort, '127.0.0.1');
+    const health = 'GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n';
+    kept.socket.write(health);
+    await waitFor('the first answer', () => /^HTTP\/1\.1 200 /.test(kept.received()));
+    const reloads = s.logLines().filter((l) => String(l.msg).startsWith('configuration reloaded')).length;
+    s.rewrite(`service DB; allow 127.0.0.1/32; http-allow ${OUTSIDE}/32; max-connections ${MAX_CONNECTIONS};`);
+    process.kill(s.process.pid, 'SIGHUP');
+    await waitFor('the reload', () => s.logLines().filter((l) => String(l.msg).startsWith('configuration reloaded')).length > reloads);
+    kept.socket.write(health);
+    await waitFor('the second answer', () => /HTTP\/1\.1 403 [^]*READ_NOT_ALLOWED/.test(kept.received()));
+    kept.socket.destroy();
+    await assert.rejects(ask(s.readPort, 'GET', '/v1/health'), { code: 'ECONNRESET' });
+  });
 });
