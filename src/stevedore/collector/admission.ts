@@ -33,11 +33,7 @@ export class Admission {
     }
   }
 
-  /**
-   * The source address alone (allow/deny): null when it may connect at all. Asked when a
-   * connection is accepted, and again per request, since a reload may have narrowed the lists
-   * while a connection was open.
-   */
+  /** The source address alone (allow/deny): the listener's screen (listeners.ts), and check()'s first step. */
   source(remoteAddress: string): Refusal | null {
     const address = normaliseAddress(remoteAddress);
     const decision = this.access.decide(address);

@@ -23,7 +23,8 @@ export const HTTP_TIMEOUTS: HttpTimeouts = { headersTimeoutMs: 5_000, requestTim
 
 /**
  * Whether a peer may hold a connection at all, from its address alone (the listener's allow
- * list): null when it may, else why not. Asked as each connection is accepted.
+ * list): null when it may, else why not. Asked as each connection is accepted; the app asks
+ * again per request, for connections accepted before a reload narrowed the list.
  */
 export type PeerScreen = (remoteAddress: string) => CodedError | null;
 

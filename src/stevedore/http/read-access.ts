@@ -34,11 +34,7 @@ export class ReadAccess {
     this.bearer = settings.httpToken === null ? null : new BearerCheck(settings.httpToken);
   }
 
-  /**
-   * The source address alone (http-allow): null when it may connect at all. Asked when a
-   * connection is accepted, and again per request, since a reload may have narrowed the list
-   * while a connection was open.
-   */
+  /** The source address alone (http-allow): the listener's screen (listeners.ts), and check()'s first step. */
   source(remoteAddress: string): ReadRefusal | null {
     const address = normaliseAddress(remoteAddress);
     if (this.access.decide(address) === 'allowed') return null;
