@@ -23,13 +23,13 @@ if (kind === 'bare') {
   const registry = new Registry({ services, maxInstances: 10_000, maxOutputBytes: 4096 }, systemTime);
   const loopback = { family: 4 as const, address: '127.0.0.0', prefix: 8, text: '127.0.0.0/8' };
   // One source plays 10 000 containers here: the per-source rate limit is lifted for the bench.
-  const { app } = buildCollector({
+  const { app, screen } = buildCollector({
     registry,
     time: systemTime,
     logger: pino({ level: 'warn' }),
     admission: { allow: [loopback], deny: [], token: null, rateLimit: { perSecond: 1e9, burst: 1e9 } },
   });
-  const [server] = await listenAll(app, [{ host: '127.0.0.1', port: 0 }], { maxConnections: 512 }, () => 'listen');
+  const [server] = await listenAll(app, [{ host: '127.0.0.1', port: 0 }], { maxConnections: 512, screen }, () => 'listen');
   port = (server!.address() as AddressInfo).port;
 }
 process.stdout.write(`${port}\n`);

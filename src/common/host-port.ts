@@ -67,3 +67,12 @@ export function parseHostPort(text: string, rules: HostPortRules = {}): HostPort
 export function formatHostPort(address: HostPort): string {
   return address.host.includes(':') ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
 }
+
+/**
+ * 0.0.0.0 or :: (RFC 1122 section 3.2.1.3, RFC 4291 section 2.5.2): bound there, a socket takes
+ * every address of the host; it is no address to connect to.
+ */
+export function isUnspecifiedHost(host: string): boolean {
+  const family = isIP(host);
+  return family === 4 ? host === '0.0.0.0' : family === 6 && /^[0:]+$/.test(host);
+}

@@ -1,4 +1,5 @@
 import type { ContainerInspect } from './engine-types.js';
+import { isUnspecifiedHost } from '../common/host-port.js';
 
 /** One port as service discovery publishes it: connect to `IP || the container's IP` at PublicPort. */
 export interface PortDescription {
@@ -15,7 +16,8 @@ export interface ContainerDescription {
   Ports: PortDescription[];
 }
 
-const UNSPECIFIED = new Set(['', '0.0.0.0', '::']);
+/** Docker leaves HostIp empty, or gives 0.0.0.0 or ::, for a port published on every address. */
+const onEveryAddress = (hostIp: string): boolean => hostIp === '' || isUnspecifiedHost(hostIp);
 
 /** The container's address on its network: the default bridge's, or its first network's. */
 export function containerAddress(inspect: ContainerInspect): string {
@@ -55,7 +57,7 @@ export function describeContainer(inspect: ContainerInspect, hostIp: string): Co
     for (const binding of bindings) {
       const hostPort = Number(binding.HostPort);
       if (!Number.isInteger(hostPort) || hostPort === 0) continue;
-      add({ IP: UNSPECIFIED.has(binding.HostIp ?? '') ? hostIp : (binding.HostIp as string), PrivatePort: containerPort, PublicPort: hostPort, Type: type });
+      add({ IP: onEveryAddress(binding.HostIp ?? '') ? hostIp : (binding.HostIp as string), PrivatePort: containerPort, PublicPort: hostPort, Type: type });
     }
   }
   const containerPort = (p: PortDescription): number => p.PrivatePort || p.PublicPort;

@@ -125,8 +125,9 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
   });
   let servers: Server[] | undefined;
   try {
-    servers = await listenAll(collector.app, config.listen, config, (i) => declaredAt(config, 'listen', i));
-    servers.push(...(await listenAll(reads.app, config.httpListen, config, (i) => declaredAt(config, 'http-listen', i))));
+    const { maxConnections } = config;
+    servers = await listenAll(collector.app, config.listen, { maxConnections, screen: collector.screen }, (i) => declaredAt(config, 'listen', i));
+    servers.push(...(await listenAll(reads.app, config.httpListen, { maxConnections, screen: reads.screen }, (i) => declaredAt(config, 'http-listen', i))));
     await embedded.start(config);
     dropPrivileges(config.user, config.group);
     await stateFile?.probe();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatHostPort, parseHostPort } from '../../src/common/host-port.js';
+import { formatHostPort, isUnspecifiedHost, parseHostPort } from '../../src/common/host-port.js';
 
 describe('HOST:PORT', () => {
   it('reads a host and a port, IPv4, host names and bracketed IPv6', () => {
@@ -48,5 +48,10 @@ describe('HOST:PORT', () => {
   it('writes IPv6 hosts in brackets', () => {
     assert.equal(formatHostPort({ host: '::1', port: 161 }), '[::1]:161');
     assert.equal(formatHostPort({ host: '172.17.0.1', port: 8990 }), '172.17.0.1:8990');
+  });
+
+  it('tells the unspecified addresses, 0.0.0.0 and :: however written, from addresses one can connect to', () => {
+    const hosts = ['0.0.0.0', '::', '0:0:0:0:0:0:0:0', '::0', '127.0.0.1', '::1', '0.0.0.1', 'localhost', ''];
+    assert.deepEqual(hosts.filter(isUnspecifiedHost), ['0.0.0.0', '::', '0:0:0:0:0:0:0:0', '::0']);
   });
 });

@@ -33,12 +33,20 @@ export class Admission {
     }
   }
 
-  /** null when the report may go on to be read. */
-  check(remoteAddress: string, authorization: string | undefined): Refusal | null {
+  /** The source address alone (allow/deny): the listener's screen (listeners.ts), and check()'s first step. */
+  source(remoteAddress: string): Refusal | null {
     const address = normaliseAddress(remoteAddress);
     const decision = this.access.decide(address);
     if (decision === 'denied') return refusals.denied(address);
     if (decision === 'not-allowed') return refusals.notAllowed(address);
+    return null;
+  }
+
+  /** null when the report may go on to be read. */
+  check(remoteAddress: string, authorization: string | undefined): Refusal | null {
+    const refused = this.source(remoteAddress);
+    if (refused !== null) return refused;
+    const address = normaliseAddress(remoteAddress);
     if (this.limiter !== null && !this.limiter.take(address)) return refusals.rateLimited(address, this.limiter.retryAfterSeconds(address));
     const verdict = this.bearer?.verdict(authorization) ?? 'ok';
     if (verdict === 'missing') return refusals.tokenMissing();

@@ -1,5 +1,5 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { formatHostPort, type HostPort } from '../../common/host-port.js';
+import type { HostPort } from '../../common/host-port.js';
 import { REPORT_PATH } from '../../common/report.js';
 import type { Time } from '../../common/time.js';
 import type { RegistryReader, RegistryWriter } from '../registry/ports.js';
@@ -9,6 +9,8 @@ import { OnceAMinute } from '../../common/once-a-minute.js';
 import { Refusal, refusals } from './refusal.js';
 import { reportRoute } from './routes/report.js';
 import { ReportTally } from './report-tally.js';
+import { readsAre } from './reads-are.js';
+import type { PeerScreen } from './listeners.js';
 import { validationMessage } from './validation-message.js';
 
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
@@ -32,12 +34,11 @@ export interface Collector {
   reconfigure(settings: AdmissionSettings): void;
   /** Reports by service and result, accepted or refused. */
   reports: ReportTally;
-}
-
-/** Where reads are, for a GET sent to the report listener. */
-function readsAre(readListeners: readonly HostPort[]): string {
-  if (readListeners.length === 0) return 'the read listener is off (http-listen none)';
-  return `reads are on the read listener (http-listen): ${readListeners.map((a) => `http://${formatHostPort(a)}`).join(', ')}`;
+  /**
+   * Screens a report listener's connections by source address (allow/deny). A refused one
+   * counts as one refused report (tallyman sends one report per connection).
+   */
+  screen: PeerScreen;
 }
 
 /** What fastify's own errors mean for a reporter. */
@@ -110,12 +111,22 @@ export function buildCollector(options: CollectorOptions): Collector {
     if (!(error instanceof Refusal) && refusal.statusCode >= 500) request.log.error({ err: error }, 'request failed');
     refuse(refusal, request, reply);
   });
-  const elsewhere = readsAre(options.readListeners ?? []);
+  const readListeners = options.readListeners ?? [];
   app.setNotFoundHandler((request, reply) => {
+    const elsewhere = readsAre(readListeners, request.socket.localAddress);
     void reply.code(404).send({ error: `no ${request.method} ${request.url} here: this listener takes POST ${REPORT_PATH} only; ${elsewhere}`, code: 'NO_ROUTE' });
   });
 
   reportRoute(app, { registry: options.registry, admission, warnings: new OnceAMinute(time), containers: options.containers ?? (() => null), reports });
 
-  return { app, reconfigure: (settings) => admission.update(settings), reports };
+  const screen: PeerScreen = (remoteAddress) => {
+    const refusal = admission.source(remoteAddress);
+    if (refusal !== null) {
+      options.registry.countRejected();
+      reports.count(undefined, refusal.code);
+    }
+    return refusal;
+  };
+
+  return { app, reconfigure: (settings) => admission.update(settings), reports, screen };
 }

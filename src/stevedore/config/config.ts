@@ -95,7 +95,7 @@ export interface Config {
   httpAllow: Cidr[];
   /** Reads must carry `Authorization: Bearer TOKEN`; null: no token needed. */
   httpToken: string | null;
-  /** Open connections per listen address; more are closed at once. [512] */
+  /** Open connections per listen and http-listen address, from allowed sources only; more are closed at once. [512] */
   maxConnections: number;
   stateFile: string | null;
   pidfile: string | null;

@@ -427,7 +427,7 @@ export const STATEMENTS: readonly StatementSpec<Draft>[] = [
     store: (draft, value) => void (draft.settings.httpToken = value),
   }),
   one<Draft, number>({
-    name: 'max-connections', synopsis: 'N', help: 'open connections per listen and http-listen address; more are closed at once', default: { args: ['512'] },
+    name: 'max-connections', synopsis: 'N', help: 'open connections per listen and http-listen address, from allowed sources (others are reset at once); more are closed at once', default: { args: ['512'] },
     check: count,
     store: (draft, value) => void (draft.settings.maxConnections = value),
   }),

@@ -10,6 +10,7 @@ import { metricsRoute, type MetricsSources } from './metrics.js';
 import { pageRoute } from './page-route.js';
 import { ReadAccess, ReadRefusal, type ReadAccessSettings } from './read-access.js';
 import { servicesRoutes } from './services.js';
+import type { PeerScreen } from '../collector/listeners.js';
 
 export interface ReadApiOptions {
   registry: RegistryReader & RegistryEvents;
@@ -33,6 +34,8 @@ export interface ReadApi {
   app: FastifyInstance;
   /** Applies a reloaded configuration's http-allow and http-token. */
   reconfigure(settings: ReadAccessSettings): void;
+  /** Screens the read listener's connections by source address (http-allow). */
+  screen: PeerScreen;
   /** Ends the event streams and stops following the registry: call before closing the listeners. */
   close(): void;
 }
@@ -92,6 +95,7 @@ export function buildReadApi(options: ReadApiOptions): ReadApi {
       // and their clients, coming back, are checked under the new ones.
       if (accessKey(settings) !== before) streams.endAll();
     },
+    screen: (remoteAddress) => access.source(remoteAddress),
     close: () => {
       streams.close();
       journal.close();

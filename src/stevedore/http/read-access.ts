@@ -34,12 +34,17 @@ export class ReadAccess {
     this.bearer = settings.httpToken === null ? null : new BearerCheck(settings.httpToken);
   }
 
+  /** The source address alone (http-allow): the listener's screen (listeners.ts), and check()'s first step. */
+  source(remoteAddress: string): ReadRefusal | null {
+    const address = normaliseAddress(remoteAddress);
+    if (this.access.decide(address) === 'allowed') return null;
+    return new ReadRefusal(403, 'READ_NOT_ALLOWED', `source address ${address} may not read (see http-allow in the configuration)`);
+  }
+
   /** null when the request may read. */
   check(remoteAddress: string, authorization: string | undefined): ReadRefusal | null {
-    const address = normaliseAddress(remoteAddress);
-    if (this.access.decide(address) !== 'allowed') {
-      return new ReadRefusal(403, 'READ_NOT_ALLOWED', `source address ${address} may not read (see http-allow in the configuration)`);
-    }
+    const refused = this.source(remoteAddress);
+    if (refused !== null) return refused;
     const verdict = this.bearer?.verdict(authorization) ?? 'ok';
     if (verdict === 'missing') return new ReadRefusal(401, 'READ_TOKEN_MISSING', 'reads require a token: send Authorization: Bearer TOKEN (http-token)');
     if (verdict === 'wrong') return new ReadRefusal(401, 'READ_TOKEN_WRONG', "the bearer token does not match the read listener's token (http-token)");

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
 import { cidr, LOOPBACK_READS, startCollector, type RunningCollector } from '../../harness/collector.js';
 
 const TOKEN = 'read-secret-4f1c';
@@ -30,12 +31,25 @@ describe('reads are on their own listener', { timeout: 30_000 }, () => {
   });
 });
 
-describe('with the read listener off', { timeout: 30_000 }, () => {
-  test('a GET on the report listener says reads are off', async () => {
+describe('with the read listener on every address, or off', { timeout: 30_000 }, () => {
+  const errorAt = async (url: string): Promise<string> => ((await (await fetch(url)).json()) as { error: string }).error;
+
+  test('on 0.0.0.0 or ::, a GET on the report listener names the address it came to, with the read port', async () => {
+    const v4 = await startCollector({ host: '127.0.0.2', readListeners: [{ host: '0.0.0.0', port: 8991 }] });
+    const v6 = await startCollector({ host: '::1', readListeners: [{ host: '::', port: 8992 }] });
+    try {
+      assert.match(await errorAt(`${v4.url}/v1/services`), /reads are on the read listener \(http-listen\): http:\/\/127\.0\.0\.2:8991$/);
+      const { port } = v6.collector.app.server.address() as AddressInfo;
+      assert.match(await errorAt(`http://[::1]:${port}/v1/services`), /reads are on the read listener \(http-listen\): http:\/\/\[::1\]:8992$/);
+    } finally {
+      await Promise.all([v4.close(), v6.close()]);
+    }
+  });
+
+  test('off: a GET on the report listener says reads are off, and how to turn them on', async () => {
     const c = await startCollector({ readListeners: [] });
     try {
-      const body = (await (await fetch(`${c.url}/v1/services`)).json()) as { error: string };
-      assert.match(body.error, /the read listener is off \(http-listen none\)/);
+      assert.match(await errorAt(`${c.url}/v1/services`), /the read listener is off \(http-listen none\); to turn it on, write http-listen ADDRESS:PORT; in its place/);
     } finally {
       await c.close();
     }
