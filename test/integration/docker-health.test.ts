@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDockerd, type Dockerd } from '../harness/dockerd.js';
 import { freePort } from '../harness/free-port.js';
-import { busyboxImage, dbHealthImage } from '../harness/images.js';
+import { busyboxImage, dbHealthImage, tallymanImage } from '../harness/images.js';
 import { nms, type Nms } from '../harness/nms.js';
 import { startStevedore, type RunningStevedore } from '../harness/stevedore.js';
 import { tempDir, type TempDir } from '../harness/temp-dir.js';
@@ -177,6 +177,21 @@ describe("stevedore reads Docker's own health checks (docker-health)", TIMEOUT, 
     await dockerd.dockerOk(['rm', gone]);
     await dockerd.dockerOk(['start', web]);
     await waitFor('WEB ok again, the removed one gone', async () => (await row('WEB', web))?.state === 'ok' && (await row('WEB', gone)) === undefined, CHANGE_MS, 100);
+  });
+
+  test("tallyman hidden in the HEALTHCHECK's script first reports under another name: the row made from Docker's check goes at once", async () => {
+    // The script runs tallyman only once /tmp/hidden exists: Docker's check makes the row first.
+    const script = 'printf \'#!/bin/sh\\nif [ -f /tmp/hidden ]; then exec tallyman -h db-main DB true; fi\\n\' > /check.sh; chmod +x /check.sh';
+    const id = await dockerd.dockerOk(['run', '--detach', '--hostname', 'db-main', '--health-cmd', '/check.sh', '--health-interval', '1s', await tallymanImage(dockerd), 'sh', '-c', `${script}; trap 'exit 0' TERM; sleep 100000 & wait`]);
+    const short = id.slice(0, 12);
+    await waitFor("Docker's check makes the row", async () => (await row('tallyman', short))?.state === 'ok', CHANGE_MS, 100);
+    await dockerd.dockerOk(['exec', short, 'touch', '/tmp/hidden']);
+    // expire is 1h: a row left to go stale and expire would still be there.
+    await waitFor("one row, tallyman's", async () => JSON.stringify((await rowsOf(short)).map((r) => [r.service, r.hostname, r.origin])) === JSON.stringify([['DB', 'db-main', 'report']]), CHANGE_MS, 100);
+    const removal = stevedore.logLines().find((l) => l.hostname === short && l.to === null);
+    assert.equal(removal?.cause, 'replaced');
+    assert.equal(await snmpState('tallyman', short), undefined);
+    await dockerd.dockerOk(['rm', '--force', short]);
   });
 
   test("restarted with a state file: an automatic service's rows come back with their counters and since-when", async () => {
