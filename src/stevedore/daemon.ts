@@ -163,13 +163,15 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
         started: first,
         apply: async (next) => {
           config = next;
+          // The registry removes the rows of a source turned off: the sources follow at once,
+          // before anything that waits, so that none feeds a row meanwhile.
           registry.reconfigure(next);
+          await docker.apply(next);
+          await dockerChecks.apply(next);
           collector.reconfigure(next);
           reads.reconfigure(next);
           log.level = logLevel(options, next);
           await agentx.apply(next);
-          await docker.apply(next);
-          await dockerChecks.apply(next);
           await etcdSink.apply(next);
           await cluster.apply(next);
         },

@@ -6,6 +6,8 @@ const REMOVED = {
   'container destroyed': 'its container was destroyed',
   'container gone': 'its container no longer exists',
   'service removed': 'a reload removed its service',
+  replaced: "its container's health now comes from tallyman's reports (another instance)",
+  'source off': 'a reload turned off the source that fed it',
 } as const;
 
 const named = (state: string | null): string => state ?? 'absent';

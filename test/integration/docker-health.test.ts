@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDockerd, type Dockerd } from '../harness/dockerd.js';
 import { freePort } from '../harness/free-port.js';
-import { busyboxImage, dbHealthImage } from '../harness/images.js';
+import { busyboxImage, dbHealthImage, tallymanImage } from '../harness/images.js';
 import { nms, type Nms } from '../harness/nms.js';
 import { startStevedore, type RunningStevedore } from '../harness/stevedore.js';
 import { tempDir, type TempDir } from '../harness/temp-dir.js';
@@ -15,6 +15,7 @@ const CHANGE_MS = 60_000;
 interface InstanceJson {
   hostname: string;
   state: string;
+  stateSince: string;
   exitCode: number;
   stdout: string;
   origin: string;
@@ -26,6 +27,7 @@ interface InstanceJson {
 interface ServiceJson {
   name: string;
   state: string;
+  stateSince: string;
   counts: Record<string, number>;
   instances: InstanceJson[];
 }
@@ -37,8 +39,12 @@ describe("stevedore reads Docker's own health checks (docker-health)", TIMEOUT, 
   let dir: TempDir;
   let dockerd: Dockerd;
   let stevedore: RunningStevedore;
+  /** Its configuration, docker-health yes by default with the socket. */
+  let statements: string;
   /** The same host with docker-health no. */
   let without: RunningStevedore;
+  /** A stevedore with a state file, restarted. */
+  let keeper: RunningStevedore | undefined;
   let tools: Nms;
   let agent: string;
   let busybox: string;
@@ -71,19 +77,16 @@ describe("stevedore reads Docker's own health checks (docker-health)", TIMEOUT, 
     const snmpPort = await freePort();
     agent = `127.0.0.1:${snmpPort}`;
     const port = await freePort();
-    stevedore = await startStevedore(
-      dir,
-      `listen 127.0.0.1:${port}; listen ${dockerd.gateway}:8990;
+    statements = `listen 127.0.0.1:${port}; listen ${dockerd.gateway}:8990;
        docker-socket ${dockerd.socket}; snmp-listen ${agent};
        ttl 4s; expire 1h;
-       service DB; service WEB;`,
-      { port },
-    );
+       service DB; service WEB;`;
+    stevedore = await startStevedore(dir, statements, { port });
     without = await startStevedore(dir, `docker-socket ${dockerd.socket}; docker-health no; service DB; service WEB;`, { name: 'without' });
   });
 
   after(async () => {
-    const cleanups = [() => stevedore?.process.stop(), () => without?.process.stop(), () => dockerd?.close()];
+    const cleanups = [() => stevedore?.process.stop(), () => without?.process.stop(), async () => void (await keeper?.process.stop()), () => dockerd?.close()];
     const errors: unknown[] = [];
     for (const cleanup of cleanups) await cleanup().catch((e: unknown) => errors.push(e));
     dir?.remove();
@@ -174,5 +177,66 @@ describe("stevedore reads Docker's own health checks (docker-health)", TIMEOUT, 
     await dockerd.dockerOk(['rm', gone]);
     await dockerd.dockerOk(['start', web]);
     await waitFor('WEB ok again, the removed one gone', async () => (await row('WEB', web))?.state === 'ok' && (await row('WEB', gone)) === undefined, CHANGE_MS, 100);
+  });
+
+  test("tallyman hidden in the HEALTHCHECK's script first reports under another name: the row made from Docker's check goes at once", async () => {
+    // The script runs tallyman only once /tmp/hidden exists: Docker's check makes the row first.
+    const script = 'printf \'#!/bin/sh\\nif [ -f /tmp/hidden ]; then exec tallyman -h db-main DB true; fi\\n\' > /check.sh; chmod +x /check.sh';
+    const id = await dockerd.dockerOk(['run', '--detach', '--hostname', 'db-main', '--health-cmd', '/check.sh', '--health-interval', '1s', await tallymanImage(dockerd), 'sh', '-c', `${script}; trap 'exit 0' TERM; sleep 100000 & wait`]);
+    const short = id.slice(0, 12);
+    await waitFor("Docker's check makes the row", async () => (await row('tallyman', short))?.state === 'ok', CHANGE_MS, 100);
+    await dockerd.dockerOk(['exec', short, 'touch', '/tmp/hidden']);
+    // expire is 1h: a row left to go stale and expire would still be there.
+    await waitFor("one row, tallyman's", async () => JSON.stringify((await rowsOf(short)).map((r) => [r.service, r.hostname, r.origin])) === JSON.stringify([['DB', 'db-main', 'report']]), CHANGE_MS, 100);
+    const removal = stevedore.logLines().find((l) => l.hostname === short && l.to === null);
+    assert.equal(removal?.cause, 'replaced');
+    assert.equal(await snmpState('tallyman', short), undefined);
+    await dockerd.dockerOk(['rm', '--force', short]);
+  });
+
+  test("restarted with a state file: an automatic service's rows come back with their counters and since-when", async () => {
+    const config = `docker-socket ${dockerd.socket}; state-file ${dir.file('keeper-state.json')}; ttl 1h; expire 1h; service DB;`;
+    keeper = await startStevedore(dir, config, { name: 'keeper' });
+    const kept = await run(['--label', 'tallyman.service=kept', '--health-cmd', 'true', '--health-interval', '1s'], SLEEPER(true));
+    const keptRow = async (): Promise<{ service: ServiceJson; row: InstanceJson } | undefined> => {
+      const answer = await keeper!.get('/v1/services/kept');
+      const service = answer.body as ServiceJson;
+      const row = answer.status === 200 ? service.instances.find((i) => i.hostname === kept) : undefined;
+      return row && { service, row };
+    };
+    const before = await waitFor('five probes in the automatic service', async () => {
+      const found = await keptRow();
+      return found !== undefined && found.row.state === 'ok' && found.row.reports >= 5 ? found : false;
+    }, CHANGE_MS, 100);
+    await keeper.process.stop();
+    keeper = await startStevedore(dir, config, { name: 'keeper' });
+    // Read at once: the rows come from the file, not from a probe after the start (a new row
+    // would count from 1, with the service and the row ok since now).
+    const after = await keptRow();
+    assert.ok(after, 'the automatic service and its row are there at start');
+    assert.equal(after.service.state, 'ok');
+    assert.equal(after.service.stateSince, before.service.stateSince);
+    assert.equal(after.row.stateSince, before.row.stateSince);
+    assert.ok(after.row.reports >= before.row.reports, `reports ${after.row.reports} after ${before.row.reports}`);
+    // Every row came back (the host's other containers' too): none left out.
+    const restored = keeper.logLines().find((l) => typeof l.msg === 'string' && l.msg.startsWith('state restored'));
+    assert.match(String(restored?.msg), /^state restored: [1-9]\d* instances$/);
+    await keeper.process.stop();
+    keeper = undefined;
+    await dockerd.dockerOk(['rm', '--force', kept]);
+  });
+
+  test('a reload to docker-health no removes its rows at once, from the JSON API and snmptable', async () => {
+    await waitFor('WEB ok', async () => (await row('WEB', web))?.state === 'ok' && (await snmpState('WEB', web)) === 'ok', CHANGE_MS, 250);
+    stevedore.rewrite(`${statements} docker-health no;`);
+    stevedore.process.child.kill('SIGHUP');
+    // expire is 1h: a row left to go stale and expire would still be there.
+    await waitFor('the row removed', async () => (await row('WEB', web)) === undefined, CHANGE_MS, 100);
+    assert.equal(await snmpState('WEB', web), undefined);
+    const removal = stevedore.logLines().find((l) => l.hostname === web && l.to === null);
+    assert.equal(removal?.cause, 'source off');
+    assert.equal(removal?.msg, `instance WEB/${web} removed: a reload turned off the source that fed it`);
+    const health = (await stevedore.get('/v1/health')).body as { docker: { dockerHealth: { enabled: boolean } } };
+    assert.equal(health.docker.dockerHealth.enabled, false);
   });
 });

@@ -7,8 +7,11 @@ import type { RegistryImage, SavedInstance, SavedService } from '../registry/rec
 /**
  * The state file's format: the registry image as JSON, times as ISO-8601 so that an operator
  * can read it. `format` and `version` let a later stevedore recognise (and convert) what an
- * earlier one wrote. An instance entry holds hostname, address, origin, receivedAt, reports,
- * failures, consecutiveFailures, state, stateSince, report (the kept report) and container.
+ * earlier one wrote. A service entry holds name, state, stateSince, its instances, and for an
+ * automatic service `automatic`: the source that made it (absent for a declared one, and in
+ * files written before it was kept). An instance entry holds hostname, address, origin,
+ * receivedAt, reports, failures, consecutiveFailures, state, stateSince, report (the kept
+ * report) and container.
  */
 const FORMAT = 'stevedore-state';
 const VERSION = 1;
@@ -59,7 +62,7 @@ export function* stateFileChunks(image: RegistryImage): Generator<string> {
   const head = { format: FORMAT, version: VERSION, savedAt: iso(image.savedAt), reportsAccepted: image.reportsAccepted, reportsRejected: image.reportsRejected };
   let chunk = `${JSON.stringify(head).slice(0, -1)},"services":[`;
   for (const [s, service] of image.services.entries()) {
-    const serviceHead = { name: service.name, state: service.state, stateSince: iso(service.stateSince) };
+    const serviceHead = { name: service.name, state: service.state, stateSince: iso(service.stateSince), ...(service.automatic !== null && { automatic: service.automatic }) };
     chunk += `${s === 0 ? '' : ','}${JSON.stringify(serviceHead).slice(0, -1)},"instances":[`;
     for (const [i, instance] of service.instances.entries()) {
       chunk += (i === 0 ? '' : ',') + instanceJson(instance);
@@ -123,7 +126,7 @@ export async function readStateFile(text: string): Promise<{ image: RegistryImag
       dropped.push({ where: `services[${s}]`, name: named(entry, 'name'), reason: why(v.service.errors) });
       return;
     }
-    const service = entry as Json & { name: string; state: SavedService['state']; stateSince: string; instances: unknown[] };
+    const service = entry as Json & { name: string; state: SavedService['state']; stateSince: string; automatic?: SavedService['automatic']; instances: unknown[] };
     const instances: SavedInstance[] = [];
     const seen = new Map<string, string>();
     service.instances.forEach((item, i) => {
@@ -175,7 +178,7 @@ export async function readStateFile(text: string): Promise<{ image: RegistryImag
         container: instance.container ?? null,
       });
     });
-    services.push({ name: service.name, state: service.state, stateSince: Date.parse(service.stateSince), instances });
+    services.push({ name: service.name, state: service.state, stateSince: Date.parse(service.stateSince), automatic: service.automatic ?? null, instances });
   });
   const image: RegistryImage = {
     savedAt: typeof top.savedAt === 'string' ? Date.parse(top.savedAt) : 0,

@@ -1,7 +1,7 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import { reportProperties } from '../../common/report-schema.js';
-import { RESULT_ORIGINS } from '../registry/records.js';
+import { AUTO_ORIGINS, RESULT_ORIGINS } from '../registry/records.js';
 import { INSTANCE_STATES, SERVICE_STATES } from '../registry/states.js';
 
 /**
@@ -34,6 +34,8 @@ export const serviceEntrySchema = {
     name: service,
     state: { enum: SERVICE_STATES },
     stateSince: time,
+    // Absent: a declared service (and every service in a file from before automatic ones were kept).
+    automatic: { enum: AUTO_ORIGINS },
     instances: { type: 'array' },
   },
 } as const;

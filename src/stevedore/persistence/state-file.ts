@@ -74,7 +74,7 @@ export class StateFile {
     this.savedGeneration = this.registry.generation();
     this.log.info(
       { stateFile: this.path, instances, leftOut, dropped: read.dropped.length },
-      `state restored: ${instances} instances${leftOut ? `, ${leftOut} left out (service no longer declared, or over max-instances)` : ''}${read.dropped.length ? `, ${read.dropped.length} entries dropped` : ''}`,
+      `state restored: ${instances} instances${leftOut ? `, ${leftOut} left out (service not declared, its source turned off, or over max-instances)` : ''}${read.dropped.length ? `, ${read.dropped.length} entries dropped` : ''}`,
     );
   }
 

@@ -25,9 +25,11 @@ export type StateChange =
 
 /**
  * expired: stale for the expire time; destroyed: its container was removed; gone: its container
- * was no longer there at a reconcile; service removed: a reload removed its service.
+ * was no longer there at a reconcile; service removed: a reload removed its service; replaced:
+ * its container's health now comes from tallyman's reports under another name (origins.ts);
+ * source off: a reload turned off the source that fed it.
  */
-export type RemovalCause = 'expired' | 'container destroyed' | 'container gone' | 'service removed';
+export type RemovalCause = 'expired' | 'container destroyed' | 'container gone' | 'service removed' | 'replaced' | 'source off';
 
 /** An accepted result changed an instance's values (output, counters), whether or not its state changed. */
 export interface InstanceReported {

@@ -1,7 +1,7 @@
 import type { Report } from '../../common/report.js';
 import type { Config } from '../config/config.js';
 import type { RegistryListener } from './events.js';
-import type { ContainerRef, RegistryImage, RegistryStats, ResultOrigin, ServiceView } from './records.js';
+import type { AutoOrigin, ContainerRef, RegistryImage, RegistryStats, ResultOrigin, ServiceView } from './records.js';
 import type { FreshState } from './states.js';
 
 /**
@@ -14,9 +14,11 @@ import type { FreshState } from './states.js';
 /**
  * What the registry takes from the configuration; a reload passes a new one. Without
  * autoServices (or with it false) ensureService creates nothing; ttlMs and expireMs are the
- * defaults an automatic service gets.
+ * defaults an automatic service gets. dockerHealth and dockerChecks say which sources are on
+ * (absent: off): rows from a source that is off are removed at a reload and not restored.
  */
-export type RegistrySettings = Pick<Config, 'services' | 'maxInstances' | 'maxOutputBytes'> & Partial<Pick<Config, 'ttlMs' | 'expireMs' | 'autoServices'>>;
+export type RegistrySettings = Pick<Config, 'services' | 'maxInstances' | 'maxOutputBytes'> &
+  Partial<Pick<Config, 'ttlMs' | 'expireMs' | 'autoServices' | 'dockerHealth' | 'dockerChecks'>>;
 
 /** Where a result comes from, beside what it says. */
 export interface ResultSource {
@@ -43,11 +45,12 @@ export interface RegistryWriter {
   accept(report: Report, source: ResultSource): AcceptOutcome;
   /**
    * Makes sure service `name` exists, creating it with the default ttl and expire when it is
-   * not declared (an automatic service: kept while it has instances, across reloads too, and
-   * removed with its last instance). False when the configuration says `auto-services no` and
-   * the service is not declared.
+   * not declared (an automatic service made by `origin`: kept while it has instances, across
+   * reloads too, restored from the state file while that source is on, and removed with its
+   * last instance). False when the configuration says `auto-services no` and the service is
+   * not declared.
    */
-  ensureService(name: string): boolean;
+  ensureService(name: string, origin: AutoOrigin): boolean;
   /** Counts a refused result: the collector calls it once per refusal; accept() never does. */
   countRejected(): void;
   /** The container died: its instances are stale now, not a ttl later. */
@@ -77,8 +80,10 @@ export interface RegistrySnapshots {
   /** A consistent copy of everything a state file holds, taken at once. */
   snapshot(): RegistryImage;
   /**
-   * Puts saved instances back (services must be declared; instances already there are kept),
-   * then service states and counters. Returns how many instances were restored.
+   * Puts saved instances back (into declared services, and automatic ones while auto-services
+   * is yes and the source that made them is on; not those of a source that is off; instances
+   * already there are kept), then service states and counters. Returns how many instances
+   * were restored.
    */
   restore(image: RegistryImage): number;
   /** A number that grows with every change: a writer compares it to know whether to save. */

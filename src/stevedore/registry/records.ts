@@ -4,6 +4,10 @@ import type { InstanceState, ServiceState, StateCounts } from './states.js';
 export const RESULT_ORIGINS = ['report', 'docker-health', 'checker'] as const;
 export type ResultOrigin = (typeof RESULT_ORIGINS)[number];
 
+/** The sources that create the services they name when none is declared (auto-services). */
+export const AUTO_ORIGINS = ['docker-health', 'checker'] as const satisfies readonly ResultOrigin[];
+export type AutoOrigin = (typeof AUTO_ORIGINS)[number];
+
 /** A report as the registry keeps it: validated at the collector, output cut to max-output. */
 export interface KeptReport {
   exitCode: number;
@@ -86,6 +90,8 @@ export interface SavedService {
   state: ServiceState;
   /** Wall time. */
   stateSince: number;
+  /** The source that created it (auto-services); null for a declared service. */
+  automatic: AutoOrigin | null;
   instances: SavedInstance[];
 }
 

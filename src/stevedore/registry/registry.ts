@@ -5,7 +5,8 @@ import type { ServiceConfig } from '../config/config.js';
 import { Conflict, sameSource, type SourceResult } from './conflicts.js';
 import type { RegistryEvent, RegistryListener, RemovalCause } from './events.js';
 import type { AcceptOutcome, RegistryControl, RegistryEvents, RegistryReader, RegistrySettings, RegistrySnapshots, RegistryWriter, ResultSource } from './ports.js';
-import type { ContainerRef, InstanceView, KeptReport, RegistryImage, RegistryStats, ResultOrigin, SavedInstance, ServiceView } from './records.js';
+import { replacedBy, sourceOn } from './origins.js';
+import { AUTO_ORIGINS, type AutoOrigin, type ContainerRef, type InstanceView, type KeptReport, type RegistryImage, type RegistryStats, type ResultOrigin, type SavedInstance, type SavedService, type ServiceView } from './records.js';
 import { noCounts, serviceState, verdict, type InstanceState, type ServiceState, type StateCounts } from './states.js';
 
 interface InstanceRecord extends InstanceView {
@@ -27,8 +28,8 @@ interface InstanceRecord extends InstanceView {
 
 interface ServiceRecord extends ServiceView {
   config: ServiceConfig;
-  /** Not declared: created by ensureService, removed with its last instance. */
-  auto: boolean;
+  /** The source that created it (ensureService), removed with its last instance; null when declared. */
+  automatic: AutoOrigin | null;
   name: string;
   description: string;
   state: ServiceState;
@@ -112,6 +113,7 @@ export class Registry implements RegistryReader, RegistryWriter, RegistryEvents,
     const own = source.verdict?.state ?? verdict(report.exitCode, report.timedOut === true);
     let instance = service.instances.get(report.hostname);
     const created = instance === undefined;
+    const before = instance && { origin: instance.origin, containerId: instance.container?.id };
     if (!instance) {
       const cap = this.capReached(service);
       if (cap) {
@@ -162,6 +164,8 @@ export class Registry implements RegistryReader, RegistryWriter, RegistryEvents,
     service.lastReport = wall;
     this.reportsAccepted++;
     this.changes++;
+    // Looked for only when this row first speaks for its container from this source.
+    if (source.container && (before?.origin !== source.origin || before.containerId !== source.container.id)) this.replaceRows(instance, source.container.id, now);
     this.updateServiceState(service, now);
     this.nextDue = Math.min(this.nextDue, now + service.config.ttlMs);
     this.reported(service.name, instance.hostname);
@@ -199,17 +203,31 @@ export class Registry implements RegistryReader, RegistryWriter, RegistryEvents,
     return conflict.verdict();
   }
 
+  /**
+   * The rows of other sources that `instance` (just accepted) replaces for its container
+   * (origins.ts: replacedBy) are removed.
+   */
+  private replaceRows(instance: InstanceRecord, containerId: string, now: number): void {
+    const replaced = replacedBy(instance.origin);
+    if (replaced.length === 0) return;
+    this.forContainer(containerId, now, (service, other) => {
+      if (other !== instance && replaced.includes(other.origin)) this.remove(service, other, now, 'replaced');
+    });
+  }
+
   reconfigure(settings: RegistrySettings): void {
     const now = this.time.monotonic();
     const wall = this.time.wall();
     this.settings = settings;
+    const fed = this.removeSourcesOff(now);
     const declared = new Set(settings.services.map((s) => s.name));
     const kept: ServiceRecord[] = [];
     for (const [name, service] of this.byName) {
       if (declared.has(name)) continue;
       // An automatic service stays while it has instances, with the defaults of the new configuration.
-      if (service.auto && settings.autoServices === true && service.instances.size > 0) {
+      if (service.automatic !== null && settings.autoServices === true && service.instances.size > 0) {
         service.config = this.defaults(name);
+        service.automatic = this.maker(service, service.automatic);
         kept.push(service);
         continue;
       }
@@ -222,21 +240,48 @@ export class Registry implements RegistryReader, RegistryWriter, RegistryEvents,
       if (existing) {
         existing.config = config;
         existing.description = config.description;
-        existing.auto = false;
+        existing.automatic = null;
         return existing;
       }
-      return this.add(config, false, wall);
+      return this.add(config, null, wall);
     });
     this.ordered = [...declaredRecords, ...kept];
+    for (const service of fed) if (this.byName.get(service.name) === service) this.updateServiceState(service, now);
     // ttl and expire may have changed: look at every deadline again.
     this.nextDue = 0;
     this.sweep();
   }
 
-  ensureService(name: string): boolean {
+  /** Rows whose source the settings turn off are removed at once; returns the services that had them. */
+  private removeSourcesOff(now: number): Set<ServiceRecord> {
+    const changed = new Set<ServiceRecord>();
+    for (const service of this.byName.values()) {
+      for (const instance of [...service.instances.values()]) {
+        if (sourceOn(this.settings, instance.origin)) continue;
+        this.remove(service, instance, now, 'source off');
+        changed.add(service);
+      }
+    }
+    return changed;
+  }
+
+  /**
+   * The source an automatic service is restored for: its maker while that is on, else the
+   * source of one of its rows that can make services (it is kept for that one's rows).
+   */
+  private maker(service: ServiceRecord, made: AutoOrigin): AutoOrigin {
+    if (sourceOn(this.settings, made)) return made;
+    for (const instance of service.instances.values()) {
+      const origin = AUTO_ORIGINS.find((o) => o === instance.origin);
+      if (origin !== undefined) return origin;
+    }
+    return made;
+  }
+
+  ensureService(name: string, origin: AutoOrigin): boolean {
     if (this.byName.has(name)) return true;
     if (this.settings.autoServices !== true) return false;
-    this.ordered = [...this.ordered, this.add(this.defaults(name), true, this.time.wall())];
+    this.ordered = [...this.ordered, this.add(this.defaults(name), origin, this.time.wall())];
     return true;
   }
 
@@ -245,10 +290,10 @@ export class Registry implements RegistryReader, RegistryWriter, RegistryEvents,
     return { name, description: '', ttlMs: this.settings.ttlMs ?? 0, expireMs: this.settings.expireMs ?? 0, maxInstances: null, declaredAt: { file: '', line: 0, col: 0 } };
   }
 
-  private add(config: ServiceConfig, auto: boolean, wall: number): ServiceRecord {
+  private add(config: ServiceConfig, automatic: AutoOrigin | null, wall: number): ServiceRecord {
     const added: ServiceRecord = {
       config,
-      auto,
+      automatic,
       name: config.name,
       description: config.description,
       state: 'unknown',
@@ -301,6 +346,7 @@ export class Registry implements RegistryReader, RegistryWriter, RegistryEvents,
         name: s.name,
         state: s.state,
         stateSince: s.stateSince,
+        automatic: s.automatic,
         instances: [...s.instances.values()].map((i) => ({
           service: i.service,
           hostname: i.hostname,
@@ -326,7 +372,12 @@ export class Registry implements RegistryReader, RegistryWriter, RegistryEvents,
    */
   restore(image: RegistryImage): number {
     let restored = 0;
-    for (const saved of image.services) for (const instance of saved.instances) if (this.restoreInstance(instance)) restored++;
+    for (const saved of image.services) {
+      this.restoreAutomatic(saved);
+      for (const instance of saved.instances) if (this.restoreInstance(instance)) restored++;
+    }
+    // An automatic service none of whose rows came back is not kept.
+    for (const service of this.ordered) if (service.automatic !== null && service.instances.size === 0) this.retire(service, this.time.monotonic());
     for (const service of this.ordered) {
       const state = serviceState(service.counts);
       const before = image.services.find((s) => s.name === service.name);
@@ -340,9 +391,16 @@ export class Registry implements RegistryReader, RegistryWriter, RegistryEvents,
     return restored;
   }
 
+  /** A saved automatic service comes back while auto-services is yes and the source that made it is on. */
+  private restoreAutomatic(saved: SavedService): void {
+    if (saved.automatic === null || this.byName.has(saved.name)) return;
+    if (this.settings.autoServices !== true || !sourceOn(this.settings, saved.automatic)) return;
+    this.ordered = [...this.ordered, this.add(this.defaults(saved.name), saved.automatic, this.time.wall())];
+  }
+
   private restoreInstance(saved: SavedInstance): boolean {
     const service = this.byName.get(saved.service);
-    if (!service || service.instances.has(saved.hostname) || this.capReached(service) !== null) return false;
+    if (!service || service.instances.has(saved.hostname) || !sourceOn(this.settings, saved.origin) || this.capReached(service) !== null) return false;
     const receivedAt = this.onMonotonic(saved.receivedAt);
     const stateSince = this.onMonotonic(saved.stateSince);
     const instance: InstanceRecord = {
@@ -431,7 +489,7 @@ export class Registry implements RegistryReader, RegistryWriter, RegistryEvents,
   }
 
   private updateServiceState(service: ServiceRecord, at: number): void {
-    if (service.auto && service.instances.size === 0) {
+    if (service.automatic !== null && service.instances.size === 0) {
       this.retire(service, at);
       return;
     }

@@ -10,8 +10,8 @@ export const TALLYMAN_STATE: Record<ServiceState, number> = { ok: 1, degraded: 2
 /** TallymanInstanceHealth ::= INTEGER { ok(1), starting(2), failing(3), stale(4) } */
 export const INSTANCE_HEALTH: Record<InstanceState, number> = { ok: 1, starting: 2, failing: 3, stale: 4 };
 
-/** TallymanRemovalReason ::= INTEGER { expired(1), containerDestroyed(2), containerGone(3), serviceRemoved(4) } */
-export const REMOVAL_REASON: Record<RemovalCause, number> = { expired: 1, 'container destroyed': 2, 'container gone': 3, 'service removed': 4 };
+/** TallymanRemovalReason ::= INTEGER { expired(1), containerDestroyed(2), containerGone(3), serviceRemoved(4), replaced(5), sourceOff(6) } */
+export const REMOVAL_REASON: Record<RemovalCause, number> = { expired: 1, 'container destroyed': 2, 'container gone': 3, 'service removed': 4, replaced: 5, 'source off': 6 };
 
 /** The previous-state objects' none(0): the row did not exist before. */
 export const NO_STATE = 0;

@@ -29,12 +29,15 @@ export function checkReport(target: CheckTarget, result: CheckResult): Report {
  * image declares HEALTHCHECK is checked from outside (checker's monitor, with no etcd key of its
  * own) and each result goes to the registry as a report of origin 'checker', from the
  * container's address, with its container. What Docker says of containers that stop or go
- * (stale, removed) is the Docker follower's, as for every instance with a container.
+ * (stale, removed) is the Docker follower's, as for every instance with a container. Once
+ * stopping, it records no more results (a check under way included): a reload that turns it off
+ * removes its rows, and none may come back.
  */
 export class DockerChecks {
   private readonly listener: Listener;
   /** Services already refused, so that each is said once, not at every check. */
   private readonly refused = new Set<string>();
+  private stopping = false;
 
   constructor(private readonly options: DockerChecksOptions) {
     this.listener = new Listener({
@@ -53,6 +56,7 @@ export class DockerChecks {
   }
 
   stop(): Promise<void> {
+    this.stopping = true;
     return this.listener.stop();
   }
 
@@ -61,11 +65,12 @@ export class DockerChecks {
   }
 
   private record(target: CheckTarget, result: CheckResult): void {
+    if (this.stopping) return;
     const report = checkReport(target, result);
     const { registry } = this.options;
     if (!isServiceName(report.service)) return this.refuse(report.service, `image name '${report.service}' is no service name (${SERVICE_NAME_RULE}): its containers are not recorded`);
     // Undeclared: created with the defaults, unless `auto-services no` (then accept refuses it, said once).
-    registry.ensureService(report.service);
+    registry.ensureService(report.service, 'checker');
     const container = toRef(containerFromInspect(target.inspect));
     const outcome = registry.accept(report, { origin: 'checker', address: target.ip, container });
     if (outcome.accepted) this.refused.delete(report.service);

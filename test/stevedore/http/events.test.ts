@@ -2,6 +2,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventJournal } from '../../../src/stevedore/http/event-journal.js';
 import type { RegistryListener } from '../../../src/stevedore/registry/events.js';
+import { Registry } from '../../../src/stevedore/registry/registry.js';
+import { serviceConfig } from '../../harness/config-fixture.js';
+import { FakeTime } from '../../harness/fake-time.js';
+import { reportFrom } from '../../harness/result-source.js';
 import { LOOPBACK_READS, startCollector, type RunningCollector } from '../../harness/collector.js';
 import { openEvents, type SseClient } from '../../harness/sse-client.js';
 import { startStevedore } from '../../harness/stevedore.js';
@@ -109,6 +113,22 @@ describe('the event journal', () => {
     assert.deepEqual(journal.since('r1.1'), { kind: 'lost', reason: 'that event is older than the last 3 kept' });
     assert.deepEqual(journal.since('r1.9'), { kind: 'lost', reason: 'that event is not known here' });
     assert.deepEqual(journal.since('junk'), { kind: 'lost', reason: "'junk' is not an event id" });
+  });
+
+  test("removals say why: replaced (tallyman took over the container's row), source off (a reload turned docker-health off)", () => {
+    const time = new FakeTime();
+    const settings = { services: [serviceConfig('DB'), serviceConfig('WEB')], maxInstances: 100, maxOutputBytes: 4096, dockerHealth: true };
+    const registry = new Registry(settings, time);
+    const journal = new EventJournal(registry, 'r1');
+    const container = (id: string) => ({ id: id.repeat(64), name: 'web', image: 'nginx', ipAddresses: ['172.17.0.5'], ports: [] });
+    const fromDocker = (id: string) => ({ origin: 'docker-health', address: '172.17.0.5', container: container(id) }) as const;
+    registry.accept({ service: 'WEB', hostname: 'aaaaaaaaaaaa', exitCode: 0 }, fromDocker('a'));
+    registry.accept({ service: 'WEB', hostname: 'bbbbbbbbbbbb', exitCode: 0 }, fromDocker('b'));
+    registry.accept({ service: 'DB', hostname: 'db-main', exitCode: 0 }, reportFrom('172.17.0.5', container('a')));
+    registry.reconfigure({ ...settings, dockerHealth: false });
+    const replay = journal.since('r1.0');
+    const removed = replay.kind === 'replay' ? replay.events.flatMap((e) => (e.kind === 'instance' && e.to === null ? [[e.instance, e.cause]] : [])) : [];
+    assert.deepEqual(removed, [['aaaaaaaaaaaa', 'replaced'], ['bbbbbbbbbbbb', 'source off']]);
   });
 });
 

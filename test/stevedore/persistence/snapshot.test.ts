@@ -120,3 +120,74 @@ describe('state file format', () => {
     assert.equal((await readStateFile(chunks.join(''))).image.services.flatMap((s) => s.instances).length, 500);
   });
 });
+
+describe('automatic services in the state file', () => {
+  const ID = '0123456789ab'.padEnd(64, 'c');
+  const container = { id: ID, name: 'web-1', image: 'nginx', ipAddresses: ['172.17.0.5'], ports: [] };
+  const fromDocker = { origin: 'docker-health', address: '172.17.0.5', container, verdict: { state: 'ok', consecutiveFailures: 0 } } as const;
+  const on = { ...settings(), ttlMs: 90 * SECOND, expireMs: 3600 * SECOND, autoServices: true, dockerHealth: true };
+
+  /** A state file's text with automatic service nginx (docker-health) and a docker-health row in declared DB, saved a minute ago. */
+  function saved(time: FakeTime): string {
+    const before = new Registry(on, time);
+    before.ensureService('nginx', 'docker-health');
+    for (let i = 0; i < 3; i++) before.accept({ service: 'nginx', hostname: '0123456789ab', exitCode: 0, stdout: 'up' }, fromDocker);
+    before.accept({ service: 'DB', hostname: 'ffffffffffff', exitCode: 0 }, { ...fromDocker, container: { ...container, id: 'f'.repeat(64) } });
+    before.accept({ service: 'DB', hostname: 'db-1', exitCode: 0 }, reportFrom('10.0.0.2'));
+    time.advance(30 * SECOND);
+    const file = text(before);
+    time.advance(30 * SECOND);
+    return file;
+  }
+
+  test('written with the source that made it; restored with its rows, counters and since-when while that source is on and auto-services is yes', async () => {
+    const time = new FakeTime();
+    const file = saved(time);
+    assert.deepEqual(JSON.parse(file).services.map((s: { name: string; automatic?: string }) => [s.name, s.automatic]), [['DB', undefined], ['web', undefined], ['nginx', 'docker-health']]);
+    const after = new Registry(on, time);
+    assert.equal(after.restore((await readStateFile(file)).image), 3);
+    const nginx = after.service('nginx')!;
+    assert.deepEqual([nginx.state, nginx.stateSince], ['ok', time.wall() - 60 * SECOND]);
+    const row = nginx.instances.get('0123456789ab')!;
+    assert.deepEqual([row.origin, row.reports, row.report.stdout, row.container?.name], ['docker-health', 3, 'up', 'web-1']);
+    assert.deepEqual(after.services().map((s) => s.name), ['DB', 'web', 'nginx']);
+    // Automatic as before: it goes with its last row.
+    after.containerRemoved(ID);
+    assert.equal(after.service('nginx'), undefined);
+  });
+
+  test("left out when its source is off or auto-services is no; a declared service's rows of a source that is off are left out too", async () => {
+    const time = new FakeTime();
+    const file = saved(time);
+    const off = new Registry({ ...on, dockerHealth: false }, time);
+    assert.equal(off.restore((await readStateFile(file)).image), 1);
+    assert.equal(off.service('nginx'), undefined);
+    assert.deepEqual([...off.service('DB')!.instances.keys()], ['db-1']);
+    const declaredOnly = new Registry({ ...on, autoServices: false }, time);
+    assert.equal(declaredOnly.restore((await readStateFile(file)).image), 2);
+    assert.equal(declaredOnly.service('nginx'), undefined);
+  });
+
+  test('an automatic service none of whose rows comes back (max-instances) is not kept', async () => {
+    const time = new FakeTime();
+    const file = saved(time);
+    const full = new Registry({ ...on, maxInstances: 2 }, time);
+    assert.equal(full.restore((await readStateFile(file)).image), 2);
+    assert.equal(full.service('nginx'), undefined);
+  });
+
+  test('a file written before automatic services were kept is read as declared services only; a bad source drops that service alone, named', async () => {
+    const time = new FakeTime();
+    const file = JSON.parse(saved(time));
+    const old = structuredClone(file);
+    delete old.services[2].automatic;
+    const after = new Registry(on, time);
+    assert.equal(after.restore((await readStateFile(JSON.stringify(old))).image), 2);
+    assert.equal(after.service('nginx'), undefined);
+    file.services[2].automatic = 'etcd';
+    const { image, dropped } = await readStateFile(JSON.stringify(file));
+    assert.deepEqual(dropped.map((d) => [d.where, d.name]), [['services[2]', 'nginx']]);
+    assert.match(dropped[0]!.reason, /automatic must be equal to one of the allowed values/);
+    assert.deepEqual(image.services.map((s) => s.name), ['DB', 'web']);
+  });
+});

@@ -184,10 +184,10 @@ describe('registry', () => {
     const settings = { services: [serviceConfig('DB')], maxInstances: 3, maxOutputBytes: 8, ttlMs: 30 * SECOND, expireMs: 60 * SECOND, autoServices: true };
     registry.reconfigure(settings);
     assert.equal(registry.accept({ service: 'nginx', hostname: '0123456789ab', exitCode: 0 }, reportFrom('a')).accepted, false);
-    assert.equal(registry.ensureService('nginx'), true);
-    assert.equal(registry.ensureService('nginx'), true, 'there already: nothing more');
+    assert.equal(registry.ensureService('nginx', 'docker-health'), true);
+    assert.equal(registry.ensureService('nginx', 'docker-health'), true, 'there already: nothing more');
     assert.equal(changes.filter((c) => c.kind === 'service' && c.service === 'nginx' && c.from === null).length, 1, 'created once');
-    assert.equal(registry.ensureService('DB'), true, 'a declared service is left as it is');
+    assert.equal(registry.ensureService('DB', 'docker-health'), true, 'a declared service is left as it is');
     assert.equal(registry.accept({ service: 'nginx', hostname: '0123456789ab', exitCode: 0 }, reportFrom('a')).accepted, true);
     registry.reconfigure({ ...settings, ttlMs: 10 * SECOND });
     assert.deepEqual(registry.services().map((s) => s.name), ['DB', 'nginx']);
@@ -199,7 +199,7 @@ describe('registry', () => {
     registry.reconfigure(settings);
     assert.equal(registry.service('nginx'), undefined, 'declared, then no longer: removed like any declared service');
     registry.reconfigure({ ...settings, autoServices: false });
-    assert.equal(registry.ensureService('redis'), false, 'auto-services no: only declared services');
+    assert.equal(registry.ensureService('redis', 'docker-health'), false, 'auto-services no: only declared services');
   });
 
   test('reload with a shorter ttl applies to instances already there', () => {
@@ -300,5 +300,95 @@ describe('registry and containers (docker-socket)', () => {
     registry.containerDied('aaa111');
     registry.accept({ service: 'DB', hostname: 'aaa', exitCode: 0 }, reportFrom('172.17.0.2', container('aaa111')));
     assert.equal(registry.service('DB')!.instances.get('aaa')!.state, 'ok');
+  });
+});
+
+describe("rows a source made: replaced by tallyman's, removed when their source is turned off", () => {
+  const ID = '0123456789ab'.padEnd(64, 'c');
+  const container = { id: ID, name: 'web-1', image: 'nginx', ipAddresses: ['172.17.0.5'], ports: [] };
+  const settings = { services: [serviceConfig('DB'), serviceConfig('WEB')], maxInstances: 100, maxOutputBytes: 4096, ttlMs: 30 * SECOND, expireMs: 3600 * SECOND, autoServices: true, dockerHealth: true, dockerChecks: true };
+  const fromDocker = { origin: 'docker-health', address: '172.17.0.5', container, verdict: { state: 'ok', consecutiveFailures: 0 } } as const;
+  const fromChecker = { origin: 'checker', address: '172.17.0.5', container } as const;
+  let time: FakeTime;
+  let registry: Registry;
+  let changes: StateChange[];
+  const removals = () => changes.flatMap((c) => (c.kind === 'instance' && c.to === null ? [`${c.service}/${c.hostname}: ${c.cause}`] : []));
+
+  beforeEach(() => {
+    time = new FakeTime();
+    registry = new Registry(settings, time);
+    changes = [];
+    registry.subscribe((e) => isStateChange(e) && changes.push(e));
+    new Sweeper(registry, time).start();
+  });
+
+  test("tallyman's first report for the container under another name removes docker-health's row at once, and its automatic service with it", () => {
+    registry.ensureService('nginx', 'docker-health');
+    registry.accept({ service: 'nginx', hostname: '0123456789ab', exitCode: 0 }, fromDocker);
+    time.advance(5 * SECOND);
+    registry.accept({ service: 'DB', hostname: 'db-main', exitCode: 0 }, reportFrom('172.17.0.5', container));
+    assert.deepEqual(removals(), ['nginx/0123456789ab: replaced']);
+    assert.equal(registry.service('nginx'), undefined);
+    assert.deepEqual([...registry.service('DB')!.instances.keys()], ['db-main']);
+    assert.equal(registry.stats().instances, 1);
+  });
+
+  test("a declared service's docker-health row is replaced too; the service is unknown again", () => {
+    registry.accept({ service: 'WEB', hostname: '0123456789ab', exitCode: 0 }, fromDocker);
+    registry.accept({ service: 'DB', hostname: 'db-main', exitCode: 0 }, reportFrom('172.17.0.5', container));
+    assert.deepEqual(removals(), ['WEB/0123456789ab: replaced']);
+    assert.equal(registry.service('WEB')!.state, 'unknown');
+  });
+
+  test("tallyman reporting under the row's own name takes the row over: nothing removed", () => {
+    registry.accept({ service: 'WEB', hostname: '0123456789ab', exitCode: 0 }, fromDocker);
+    registry.accept({ service: 'WEB', hostname: '0123456789ab', exitCode: 0 }, reportFrom('172.17.0.5', container));
+    assert.deepEqual(removals(), []);
+    assert.equal(registry.service('WEB')!.instances.get('0123456789ab')!.origin, 'report');
+  });
+
+  test("only docker-health's rows are replaced: a checker row, another container's row and a report without a container stay", () => {
+    const other = { ...container, id: 'f'.repeat(64) };
+    registry.accept({ service: 'WEB', hostname: '0123456789ab', exitCode: 0 }, fromChecker);
+    registry.accept({ service: 'WEB', hostname: 'ffffffffffff', exitCode: 0 }, { ...fromDocker, container: other });
+    registry.accept({ service: 'DB', hostname: 'db-main', exitCode: 0 }, reportFrom('172.17.0.5', container));
+    registry.accept({ service: 'DB', hostname: 'db-other', exitCode: 0 }, reportFrom('172.17.0.9'));
+    assert.deepEqual(removals(), []);
+    assert.deepEqual([...registry.service('WEB')!.instances.keys()], ['0123456789ab', 'ffffffffffff']);
+  });
+
+  test("a reload to docker-health no removes its rows at once (source off), tallyman's and checker's stay; its automatic service goes", () => {
+    const other = { ...container, id: 'f'.repeat(64) };
+    registry.ensureService('nginx', 'docker-health');
+    registry.accept({ service: 'nginx', hostname: '0123456789ab', exitCode: 0 }, fromDocker);
+    registry.accept({ service: 'WEB', hostname: 'ffffffffffff', exitCode: 0 }, { ...fromDocker, container: other });
+    registry.accept({ service: 'WEB', hostname: 'w-checked', exitCode: 0 }, fromChecker);
+    registry.accept({ service: 'DB', hostname: 'db-1', exitCode: 0 }, reportFrom('10.0.0.2'));
+    changes.length = 0;
+    registry.reconfigure({ ...settings, dockerHealth: false });
+    assert.deepEqual(removals().sort(), ['WEB/ffffffffffff: source off', 'nginx/0123456789ab: source off']);
+    assert.equal(registry.service('nginx'), undefined);
+    assert.deepEqual([...registry.service('WEB')!.instances.keys()], ['w-checked']);
+    assert.equal(registry.service('WEB')!.state, 'ok');
+    assert.equal(registry.service('DB')!.instances.size, 1);
+    assert.equal(registry.stats().instances, 2);
+  });
+
+  test('a reload to docker-checks no removes its rows at once, and the declared service is unknown again', () => {
+    registry.accept({ service: 'WEB', hostname: 'w-checked', exitCode: 0 }, fromChecker);
+    registry.reconfigure({ ...settings, dockerChecks: false });
+    assert.deepEqual(removals(), ['WEB/w-checked: source off']);
+    assert.equal(registry.service('WEB')!.state, 'unknown');
+    assert.ok(changes.some((c) => c.kind === 'service' && c.service === 'WEB' && c.to === 'unknown'));
+  });
+
+  test("an automatic service kept for another source's rows is restored for that source", () => {
+    registry.ensureService('nginx', 'docker-health');
+    registry.accept({ service: 'nginx', hostname: '0123456789ab', exitCode: 0 }, fromDocker);
+    registry.accept({ service: 'nginx', hostname: 'ffffffffffff', exitCode: 0 }, { ...fromChecker, container: { ...container, id: 'f'.repeat(64) } });
+    assert.equal(registry.snapshot().services.find((s) => s.name === 'nginx')?.automatic, 'docker-health');
+    registry.reconfigure({ ...settings, dockerHealth: false });
+    assert.deepEqual([...registry.service('nginx')!.instances.keys()], ['ffffffffffff']);
+    assert.equal(registry.snapshot().services.find((s) => s.name === 'nginx')?.automatic, 'checker');
   });
 });

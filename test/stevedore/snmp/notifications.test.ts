@@ -88,4 +88,17 @@ describe('TALLYMAN-MIB notifications from registry changes', () => {
     assert.deepEqual(removed('w2')!.slice(3), [`${dot(N.tallymanNotifyPrevInstanceState)}.0 = 3`, `${dot(N.tallymanNotifyRemovalReason)}.0 = 4`]);
     assert.ok(!sent.some((n) => n[0] === `trap ${formatOid(notifications.tallymanServiceStateChange)}`), 'the removed service itself sends none');
   });
+
+  test('tallymanInstanceRemoved says why: replaced(5), sourceOff(6)', () => {
+    const container = { id: 'c'.repeat(64), name: 'web-1', image: 'nginx', ipAddresses: ['172.17.0.5'], ports: [] };
+    const fromDocker = { origin: 'docker-health', address: '172.17.0.5', container } as const;
+    registry.reconfigure({ services: [serviceConfig('DB'), serviceConfig('web')], maxInstances: 100, maxOutputBytes: 4096, dockerHealth: true });
+    registry.accept({ service: 'web', hostname: 'cccccccccccc', exitCode: 0 }, fromDocker);
+    registry.accept({ service: 'DB', hostname: 'db-main', exitCode: 0 }, reportFrom('172.17.0.5', container));
+    const reason = (host: string) => sent.find((n) => n[0] === `trap ${formatOid(notifications.tallymanInstanceRemoved)}` && n[2]!.endsWith(`= ${host}`))?.[4];
+    assert.equal(reason('cccccccccccc'), `${dot(N.tallymanNotifyRemovalReason)}.0 = 5`);
+    registry.accept({ service: 'web', hostname: 'w-2', exitCode: 0 }, { ...fromDocker, container: { ...container, id: 'd'.repeat(64) } });
+    registry.reconfigure({ services: [serviceConfig('DB'), serviceConfig('web')], maxInstances: 100, maxOutputBytes: 4096, dockerHealth: false });
+    assert.equal(reason('w-2'), `${dot(N.tallymanNotifyRemovalReason)}.0 = 6`);
+  });
 });

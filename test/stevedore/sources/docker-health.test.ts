@@ -90,7 +90,7 @@ describe('docker-health: the service a container reports for', () => {
 describe('docker-health: the source feeds the registry', () => {
   const setup = (autoServices = true) => {
     const time = new FakeTime();
-    const registry = new Registry({ services: [serviceConfig('DB')], maxInstances: 100, maxOutputBytes: 4096, ttlMs: 30_000, expireMs: 60_000, autoServices }, time);
+    const registry = new Registry({ services: [serviceConfig('DB')], maxInstances: 100, maxOutputBytes: 4096, ttlMs: 30_000, expireMs: 60_000, autoServices, dockerHealth: true }, time);
     const source = new DockerHealthSource(registry, pino({ level: 'silent' }), time, [100, 200]);
     return { time, registry, source };
   };
@@ -179,10 +179,43 @@ describe('docker-health: the source feeds the registry', () => {
     assert.equal(registry.service('DB')?.instances.get('0123456789ab')?.origin, 'report');
   });
 
+  test("a hidden tallyman's first report under another name: the row made from Docker's check goes at once, and no probe feeds it again", () => {
+    const { registry, source } = setup();
+    const removed: string[] = [];
+    registry.subscribe((e) => void (e.kind === 'instance' && e.to === null && removed.push(`${e.service}/${e.hostname}: ${e.cause}`)));
+    source.inspected(inspect('healthy', [entry(1)]), container);
+    registry.accept({ service: 'DB', hostname: 'db-main', exitCode: 0 }, { origin: 'report', address: '172.17.0.5', container });
+    assert.deepEqual(removed, ['nginx/0123456789ab: replaced']);
+    assert.equal(registry.service('nginx'), undefined);
+    assert.equal(source.inspected(inspect('healthy', [entry(1), entry(2)]), container), false);
+    assert.deepEqual(registry.services().map((s) => [s.name, [...s.instances.keys()]]), [['DB', ['db-main']]]);
+  });
+
+  test("a source started on a registry that has tallyman's row for the container (restored, or before a reload) leaves it to tallyman", () => {
+    const { registry, time } = setup();
+    registry.accept({ service: 'DB', hostname: 'db-main', exitCode: 0 }, { origin: 'report', address: '172.17.0.5', container });
+    const restarted = new DockerHealthSource(registry, pino({ level: 'silent' }), time);
+    assert.equal(restarted.inspected(inspect('healthy', [entry(1)]), container), false);
+    assert.deepEqual(registry.services().map((s) => s.name), ['DB']);
+  });
+
+  test('closed (a reload turned it off): an inspection that answers late feeds nothing', async () => {
+    const { registry, source } = setup();
+    source.inspected(inspect('healthy', [entry(1)]), container);
+    registry.reconfigure({ services: [serviceConfig('DB')], maxInstances: 100, maxOutputBytes: 4096, ttlMs: 30_000, expireMs: 60_000, autoServices: true, dockerHealth: false });
+    assert.equal(registry.service('nginx'), undefined, 'its rows removed at the reload');
+    let inspections = 0;
+    source.close();
+    assert.equal(source.inspected(inspect('healthy', [entry(1), entry(2)]), container), false);
+    await source.probed(ID, async () => void inspections++);
+    assert.equal(inspections, 0);
+    assert.equal(registry.service('nginx'), undefined);
+  });
+
   test('an automatic service goes with its last instance, and survives a reload while it has one', () => {
     const { registry, source } = setup();
     source.inspected(inspect('healthy', [entry(1)]), container);
-    registry.reconfigure({ services: [serviceConfig('DB')], maxInstances: 100, maxOutputBytes: 4096, ttlMs: 10_000, expireMs: 60_000, autoServices: true });
+    registry.reconfigure({ services: [serviceConfig('DB')], maxInstances: 100, maxOutputBytes: 4096, ttlMs: 10_000, expireMs: 60_000, autoServices: true, dockerHealth: true });
     assert.equal(registry.service('nginx')?.instances.size, 1);
     registry.containerRemoved(ID);
     assert.equal(registry.service('nginx'), undefined);
@@ -192,7 +225,7 @@ describe('docker-health: the source feeds the registry', () => {
   test('a reload to auto-services no removes the automatic services', () => {
     const { registry, source } = setup();
     source.inspected(inspect('healthy', [entry(1)]), container);
-    registry.reconfigure({ services: [serviceConfig('DB')], maxInstances: 100, maxOutputBytes: 4096, ttlMs: 30_000, expireMs: 60_000, autoServices: false });
+    registry.reconfigure({ services: [serviceConfig('DB')], maxInstances: 100, maxOutputBytes: 4096, ttlMs: 30_000, expireMs: 60_000, autoServices: false, dockerHealth: true });
     assert.equal(registry.service('nginx'), undefined);
   });
 });

@@ -1,7 +1,7 @@
 import type { Time } from '../../../common/time.js';
 import type { Logger } from '../../logging/logger.js';
 import type { RegistryEvents, RegistryReader, RegistryWriter } from '../../registry/ports.js';
-import type { ContainerRef } from '../../registry/records.js';
+import type { ContainerRef, InstanceView } from '../../registry/records.js';
 import { hasHealthCheck, latestProbe, runsTallyman, type HealthInspect } from './probe-result.js';
 import { serviceOfContainer } from './service-name.js';
 
@@ -28,7 +28,9 @@ type RegistryPorts = RegistryWriter & RegistryReader & RegistryEvents;
  * inspection (start, reconcile) and every probe's end (exec_die, health_status); nothing here
  * polls. A container that also reports with tallyman (its HEALTHCHECK runs tallyman, or an
  * instance of origin 'report' has that container) is left to tallyman's reports: one row per
- * container.
+ * container (the registry removes a row fed here when tallyman's first report for its
+ * container arrives under another name). Closed, it feeds nothing more, even from an
+ * inspection under way: a reload that turns it off removes its rows, and none may come back.
  */
 export class DockerHealthSource {
   private readonly followed = new Map<string, Followed>();
@@ -37,6 +39,7 @@ export class DockerHealthSource {
   /** Containers whose service name was refused, warned about once. */
   private readonly refused = new Set<string>();
   private readonly unsubscribe: () => void;
+  private closed = false;
 
   constructor(
     private readonly registry: RegistryPorts,
@@ -44,15 +47,20 @@ export class DockerHealthSource {
     private readonly time: Time,
     private readonly retry: readonly number[] = defaultProbeRetry,
   ) {
+    // Those restored from the state file, or heard by the source this one replaces at a reload.
+    for (const service of registry.services()) for (const instance of service.instances.values()) this.heard(instance);
     this.unsubscribe = registry.subscribe((event) => {
-      if (event.kind !== 'reported') return;
-      const instance = registry.service(event.service)?.instances.get(event.hostname);
-      if (instance?.origin === 'report' && instance.container) this.reporting.add(instance.container.id);
+      if (event.kind === 'reported') this.heard(registry.service(event.service)?.instances.get(event.hostname));
     });
   }
 
   close(): void {
+    this.closed = true;
     this.unsubscribe();
+  }
+
+  private heard(instance: InstanceView | undefined): void {
+    if (instance?.origin === 'report' && instance.container) this.reporting.add(instance.container.id);
   }
 
   health(): { enabled: true; containers: number } {
@@ -64,6 +72,7 @@ export class DockerHealthSource {
    * shows a probe newer than the last fed. Returns whether it fed one.
    */
   inspected(inspect: HealthInspect, container: ContainerRef): boolean {
+    if (this.closed) return false;
     // A container whose check is tallyman reports itself: one row per container, tallyman's.
     if (!hasHealthCheck(inspect) || runsTallyman(inspect)) {
       this.followed.delete(container.id);
@@ -83,7 +92,7 @@ export class DockerHealthSource {
       this.refused.add(container.id);
       return false;
     }
-    if (!this.registry.ensureService(naming.name)) return false;
+    if (!this.registry.ensureService(naming.name, 'docker-health')) return false;
     const hostname = container.id.slice(0, 12);
     const outcome = this.registry.accept(
       { service: naming.name, hostname, ...probe.values },
@@ -116,7 +125,7 @@ export class DockerHealthSource {
         const before = followed.fedEnd;
         for (let attempt = 0; attempt <= this.retry.length; attempt++) {
           if (attempt > 0) await this.sleep(this.retry[attempt - 1] ?? 0);
-          if (this.followed.get(id) !== followed) return;
+          if (this.closed || this.followed.get(id) !== followed) return;
           await inspect();
           if (followed.fedEnd > before) break;
         }
