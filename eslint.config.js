@@ -39,7 +39,7 @@ export default tseslint.config(
   },
   {
     files: ['src/stevedore/sources/**'],
-    rules: restrict(['**/registry/registry.js', '**/registry/sweeper.js', '**/persistence/*', '**/sinks/**', '**/etcd/*'], 'sources see the registry only through its writer port, and no sink'),
+    rules: restrict(['**/registry/registry.js', '**/registry/sweeper.js', '**/persistence/*', '**/sinks/**', '**/etcd/*', '**/etcd-connection.js'], 'sources see the registry only through its writer port, and no sink (nor etcd)'),
   },
   {
     files: ['src/stevedore/sinks/**'],
@@ -51,7 +51,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: [
         { group: ['**/registry/registry.js', '**/registry/sweeper.js', '**/persistence/*'], message: 'sources and sinks see the registry only through its ports (registry/ports.ts, events.ts, records.ts)' },
-        { group: ['**/integrations/cluster/view.js', '**/integrations/cluster/publisher.js', '**/integrations/cluster/cluster.js', '**/etcd/*'], message: 'sinks see the cluster view only through its read port (integrations/cluster/reader.ts)' },
+        { group: ['**/integrations/cluster/view.js', '**/integrations/cluster/publisher.js', '**/integrations/cluster/cluster.js', '**/etcd/*', '**/etcd-connection.js'], message: 'sinks see the cluster view only through its read port (integrations/cluster/reader.ts), and etcd not at all (its parts report through /v1/health)' },
       ] }],
     },
   },

@@ -41,7 +41,8 @@ export type TxnOp = { put: { key: string; value: string; lease?: LeaseId } } | {
 
 /**
  * The etcd v3 calls this project makes, over the JSON gateway. Knows nothing of containers:
- * stevedore's discovery sink and checker use the same client, and LeasedKey for the lease policy.
+ * checker and stevedore (its etcd sink and cluster, on one client) use it, with LeasedKey and
+ * LeasedKeySet for the lease policy.
  */
 export class EtcdClient {
   private readonly gateway: EtcdGateway;

@@ -30,7 +30,8 @@ import { EmbeddedAgent } from './snmp/embedded-agent.js';
 import { tallymanView } from './snmp/tallyman-view.js';
 import { clusterHostNotification } from './snmp/notifications.js';
 import { logRegistryEvent } from './state-log.js';
-import { OptionalPart } from './optional-part.js';
+import { applyInOrder, OptionalPart } from './optional-part.js';
+import { EtcdConnection, etcdConnectionSettings } from './etcd-connection.js';
 import { startEtcdSink } from './sinks/etcd/start-etcd-sink.js';
 import { startDockerChecks } from './sources/docker-checks.js';
 import { reload } from './reload.js';
@@ -81,9 +82,12 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
     start: (c: Config) => startDockerChecks(c, registry, log.child({ component: 'docker-checks' }), time),
     stop: (checks) => checks.stop(),
   });
+  // One etcd client for every part that talks to etcd; they are listed after it in `parts`.
+  const etcd = new OptionalPart({ settings: etcdConnectionSettings, start: EtcdConnection.start, stop: (connection) => connection.close() });
   const etcdSink = new OptionalPart({
-    settings: (c: Config) => [c.etcdEndpoints, c.etcdPrefix, c.etcdTtlSeconds, c.dockerSocket],
-    start: (c: Config) => startEtcdSink(c, registry, log.child({ component: 'etcd' }), time),
+    settings: (c: Config) => [c.etcdPrefix, c.etcdTtlSeconds, c.dockerSocket],
+    uses: [etcd],
+    start: (c: Config) => startEtcdSink(c, etcd.current, registry, log.child({ component: 'etcd' }), time),
     stop: (sink) => sink.stop(),
   });
   const clusterLog = log.child({ component: 'cluster' });
@@ -92,7 +96,13 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
     agentx.current?.notify(notification);
     embedded.notify(notification);
   };
-  const cluster = new OptionalPart({ settings: clusterSettings, start: (c: Config) => ClusterMember.start(c, registry, time, clusterLog, notifyHost), stop: (member) => member.close() });
+  const cluster = new OptionalPart({
+    settings: clusterSettings,
+    uses: [etcd],
+    start: (c: Config) => ClusterMember.start(c, etcd.current, registry, time, clusterLog, notifyHost),
+    stop: (member) => member.close(),
+  });
+  const parts = [agentx, docker, dockerChecks, etcd, etcdSink, cluster];
   const embedded = new EmbeddedAgent(view, registry, time, log.child({ component: 'snmp' }));
   const collector = buildCollector({
     registry,
@@ -142,11 +152,7 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
     await reads.app.close();
     return 1;
   }
-  await agentx.apply(config);
-  await docker.apply(config);
-  await dockerChecks.apply(config);
-  await etcdSink.apply(config);
-  await cluster.apply(config);
+  await applyInOrder(parts, config);
   const sweeper = new Sweeper(registry, time);
   sweeper.start();
   stateFile?.start();
@@ -171,9 +177,8 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
           collector.reconfigure(next);
           reads.reconfigure(next);
           log.level = logLevel(options, next);
-          await agentx.apply(next);
-          await etcdSink.apply(next);
-          await cluster.apply(next);
+          // The rest in order; the Docker sources above are unchanged by now.
+          await applyInOrder(parts, next);
         },
       }),
     stop: async () => {
@@ -186,6 +191,7 @@ async function serve(options: StevedoreOptions, first: Config, log: Logger, read
       await agentx.stop();
       await docker.stop();
       await cluster.stop();
+      await etcd.stop();
       embedded.close();
       sweeper.stop();
       const saved = (await stateFile?.stop()) ?? true;

@@ -38,16 +38,17 @@ describe('etcd client and lease policy, against a real etcd', () => {
   });
 
   it('holds a set of keys under one lease, more than one transaction holds, and writes only what changed', async () => {
-    const set = new LeasedKeySet(client, 9);
+    const set = new LeasedKeySet(client, systemTime, { ttlSeconds: 9, revokeOnStop: true });
     const wanted = new Map(Array.from({ length: 300 }, (_, i) => [`/set/k${String(i).padStart(3, '0')}`, `v${i}`]));
-    await set.sync(wanted);
+    for (const [key, value] of wanted) set.set(key, value);
+    await set.sync();
     const all = await client.getPrefix('/set/');
     assert.equal(all.length, 300);
     assert.deepEqual(new Set(all.map((kv) => kv.lease)), new Set([set.leaseId]), 'one lease for all');
     const revision = Math.max(...all.map((kv) => kv.modRevision));
-    for (const key of [...wanted.keys()].slice(100)) wanted.delete(key);
-    wanted.set('/set/k000', 'changed');
-    await set.sync(wanted);
+    for (const key of [...wanted.keys()].slice(100)) set.delete(key);
+    set.set('/set/k000', 'changed');
+    await set.sync();
     const left = await client.getPrefix('/set/');
     assert.deepEqual([left.length, left[0]?.value, set.size], [100, 'changed', 100]);
     assert.deepEqual(left.filter((kv) => kv.modRevision > revision).map((kv) => kv.key), ['/set/k000'], 'the unchanged keys were not written again');

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { OptionalPart } from '../../../src/stevedore/optional-part.js';
+import { applyInOrder, OptionalPart } from '../../../src/stevedore/optional-part.js';
 
 interface Settings {
   socket: string | null;
@@ -43,5 +43,48 @@ describe('a part the configuration turns on', () => {
     await optional.stop();
     assert.equal(optional.current, null);
     assert.deepEqual(events, ['start /a', 'stop /a', 'start /a', 'stop /a']);
+  });
+});
+
+describe('parts that use a shared part (the etcd connection and its users)', () => {
+  interface Config {
+    endpoints: string;
+    prefix: string;
+    cluster: string;
+  }
+  const parts = () => {
+    const events: string[] = [];
+    const part = <T>(name: string, settings: (c: Config) => unknown, uses: OptionalPart<Config, unknown>[] = []) =>
+      new OptionalPart<Config, T>({
+        settings,
+        uses,
+        start: (c) => {
+          events.push(`start ${name} ${JSON.stringify(settings(c))}`);
+          return { name } as T;
+        },
+        stop: () => void events.push(`stop ${name}`),
+      });
+    const connection = part<{ name: string }>('connection', (c) => c.endpoints);
+    const sink = part<{ name: string }>('sink', (c) => c.prefix, [connection]);
+    const cluster = part<{ name: string }>('cluster', (c) => c.cluster, [connection]);
+    return { events, connection, sink, cluster, all: [connection, sink, cluster] };
+  };
+  const first: Config = { endpoints: 'a:2379', prefix: '/SERVICE', cluster: 'c1' };
+
+  test('a reload of one user\'s settings restarts that user only; one of the shared part\'s restarts both users on the new one, stopping them first', async () => {
+    const { events, all } = parts();
+    await applyInOrder(all, first);
+    assert.deepEqual(events.splice(0), ['start connection "a:2379"', 'start sink "/SERVICE"', 'start cluster "c1"']);
+    await applyInOrder(all, { ...first, prefix: '/other' });
+    assert.deepEqual(events.splice(0), ['stop sink', 'start sink "/other"']);
+    await applyInOrder(all, { ...first, prefix: '/other', cluster: 'c2' });
+    assert.deepEqual(events.splice(0), ['stop cluster', 'start cluster "c2"']);
+    await applyInOrder(all, { endpoints: 'b:2379', prefix: '/other', cluster: 'c2' });
+    assert.deepEqual(events.splice(0), ['stop cluster', 'stop sink', 'stop connection', 'start connection "b:2379"', 'start sink "/other"', 'start cluster "c2"']);
+  });
+
+  test('a part listed before a part it uses is refused', async () => {
+    const { connection, sink } = parts();
+    await assert.rejects(applyInOrder([sink, connection], first), /listed before a part it uses/);
   });
 });

@@ -2,93 +2,16 @@ import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
 import type { Report } from '../../../src/common/report.js';
 import type { ContainerDescription } from '../../../src/docker/container-description.js';
-import { EtcdError } from '../../../src/etcd/errors.js';
-import type { LeaseClient } from '../../../src/etcd/leased-key-set.js';
-import type { TxnOp } from '../../../src/etcd/client.js';
 import { Registry } from '../../../src/stevedore/registry/registry.js';
 import { Sweeper } from '../../../src/stevedore/registry/sweeper.js';
 import { EtcdSink } from '../../../src/stevedore/sinks/etcd/etcd-sink.js';
 import { serviceConfig } from '../../harness/config-fixture.js';
+import { FakeEtcd } from '../../harness/fake-etcd.js';
 import { FakeTime } from '../../harness/fake-time.js';
 import { reportFrom } from '../../harness/result-source.js';
 
 const TTL_SECONDS = 9;
 const RENEW_MS = (TTL_SECONDS * 1000) / 3;
-
-/**
- * etcd as the sink sees it: keys under leases, leases that expire on the fake clock, and an
- * outage switch. `restart(revive)` brings etcd back, reviving its leases as a real restart does.
- */
-class FakeEtcd implements LeaseClient {
-  keys = new Map<string, { value: string; lease: string }>();
-  leases = new Map<string, number>();
-  reachableEpoch = 1;
-  up = true;
-  /** Writes etcd took: each put and delete, one per key (a revision each in a real etcd). */
-  writes = 0;
-  keepAlives = 0;
-  private next = 1;
-
-  constructor(private readonly time: FakeTime) {}
-
-  private call(): void {
-    if (!this.up) throw new EtcdError('ETCD_UNREACHABLE', 'etcd is unreachable (127.0.0.1:2379: connect ECONNREFUSED)');
-    for (const [lease, expires] of this.leases) if (this.time.monotonic() >= expires) this.dropLease(lease);
-  }
-
-  private dropLease(lease: string): void {
-    this.leases.delete(lease);
-    for (const [key, kv] of this.keys) if (kv.lease === lease) this.keys.delete(key);
-  }
-
-  async grant(ttlSeconds: number): Promise<string> {
-    this.call();
-    const id = String(this.next++);
-    this.leases.set(id, this.time.monotonic() + ttlSeconds * 1000);
-    return id;
-  }
-
-  async keepAliveOnce(lease: string): Promise<number> {
-    this.call();
-    this.keepAlives++;
-    if (!this.leases.has(lease)) return 0;
-    this.leases.set(lease, this.time.monotonic() + TTL_SECONDS * 1000);
-    return TTL_SECONDS;
-  }
-
-  async revoke(lease: string): Promise<void> {
-    this.call();
-    this.dropLease(lease);
-  }
-
-  async txn(ops: readonly TxnOp[]): Promise<void> {
-    this.call();
-    for (const op of ops) {
-      this.writes++;
-      if ('put' in op) {
-        if (!this.leases.has(op.put.lease ?? '')) throw new EtcdError('ETCD_REFUSED', 'etcdserver: requested lease not found', 5);
-        this.keys.set(op.put.key, { value: op.put.value, lease: op.put.lease ?? '0' });
-      } else {
-        this.keys.delete(op.delete.key);
-      }
-    }
-  }
-
-  stop(): void {
-    this.up = false;
-  }
-
-  /** Back up; a restart revives every lease with its full TTL. */
-  restart(): void {
-    this.up = true;
-    this.reachableEpoch++;
-    for (const lease of this.leases.keys()) this.leases.set(lease, this.time.monotonic() + TTL_SECONDS * 1000);
-  }
-
-  values(): Record<string, string> {
-    return Object.fromEntries([...this.keys].map(([k, v]) => [k, v.value]));
-  }
-}
 
 const settle = async (): Promise<void> => {
   for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));

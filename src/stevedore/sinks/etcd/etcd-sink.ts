@@ -1,4 +1,4 @@
-import type { Time, TimerHandle } from '../../../common/time.js';
+import type { Time } from '../../../common/time.js';
 import { discoveryKey } from '../../../checker/discovery-key.js';
 import type { ContainerDescription } from '../../../docker/container-description.js';
 import { EtcdError } from '../../../etcd/errors.js';
@@ -42,33 +42,27 @@ const DEFAULT_RETRY_MS = 1000;
 
 /**
  * The etcd sink: every instance that is ok, whatever its source, as PREFIX/SERVICE/INSTANCE under
- * one lease of stevedore's (LeasedKeySet), removed when it leaves ok. It follows the registry's
- * state changes, never `reported`: etcd sees changes and a lease renewal every third of the TTL,
- * not a write per report. A clean stop revokes the lease (every key gone at once); after a
- * crash the keys expire with the TTL.
+ * one lease of stevedore's (LeasedKeySet, revoked on stop), removed when it leaves ok. It follows
+ * the registry's state changes, never `reported`: etcd sees changes and a lease renewal every
+ * third of the TTL, not a write per report. A clean stop revokes the lease (every key gone at
+ * once); after a crash the keys expire with the TTL.
  */
 export class EtcdSink {
   private state: EtcdSinkState = 'connecting';
   private readonly keys: LeasedKeySet;
-  /** key -> value: what etcd should hold, kept whether or not etcd is reachable. */
-  private readonly wanted = new Map<string, string>();
   private unsubscribe: (() => void) | null = null;
-  private renewal: TimerHandle | undefined;
-  private retry: TimerHandle | undefined;
-  private syncing: Promise<void> | null = null;
-  private syncAgain = false;
-  private lastError: string | undefined;
 
   constructor(private readonly options: EtcdSinkOptions) {
-    this.keys = new LeasedKeySet(options.etcd, options.ttlSeconds);
+    this.keys = new LeasedKeySet(options.etcd, options.time, { ttlSeconds: options.ttlSeconds, retryMs: options.retryMs ?? DEFAULT_RETRY_MS, revokeOnStop: true }, (status, error) =>
+      status === 'held' ? this.setState('publishing') : this.failed(error as Error),
+    );
   }
 
   start(): void {
-    const { registry, time, ttlSeconds } = this.options;
+    const { registry } = this.options;
     this.unsubscribe = registry.subscribe((event) => this.onEvent(event));
     for (const service of registry.services()) for (const instance of service.instances.values()) if (instance.state === 'ok') void this.publish(instance);
-    this.renewal = time.setInterval(() => this.sync(), (ttlSeconds * 1000) / 3);
-    this.sync();
+    this.keys.start();
   }
 
   /** Stops following the registry and revokes the lease (tried once: a clean stop never hangs; the keys then expire by TTL). */
@@ -76,11 +70,8 @@ export class EtcdSink {
     if (this.state === 'stopped') return;
     this.setState('stopped');
     this.unsubscribe?.();
-    this.options.time.clearInterval(this.renewal);
-    this.options.time.clearTimeout(this.retry);
-    await this.syncing;
     try {
-      await this.keys.revoke();
+      await this.keys.stop();
     } catch (error) {
       this.options.log.warn(`etcd: cannot revoke stevedore's lease (${(error as Error).message}): its keys expire within ${this.options.ttlSeconds} s`);
     }
@@ -88,7 +79,8 @@ export class EtcdSink {
 
   health(): EtcdSinkHealth {
     const { endpoints, prefix, ttlSeconds } = this.options;
-    return { state: this.state, endpoints, prefix, ttlSeconds, keys: this.keys.size, ...(this.lastError !== undefined && { lastError: this.lastError }) };
+    const lastError = this.keys.lastError?.message;
+    return { state: this.state, endpoints, prefix, ttlSeconds, keys: this.keys.size, ...(lastError !== undefined && { lastError }) };
   }
 
   private keyOf(service: string, hostname: string): string {
@@ -100,8 +92,8 @@ export class EtcdSink {
     if (event.to === 'ok') {
       const instance = this.options.registry.service(event.service)?.instances.get(event.hostname);
       if (instance) void this.publish(instance);
-    } else if (this.wanted.delete(this.keyOf(event.service, event.hostname))) {
-      this.sync();
+    } else {
+      this.keys.delete(this.keyOf(event.service, event.hostname));
     }
   }
 
@@ -111,41 +103,12 @@ export class EtcdSink {
     const description = containerId === undefined ? null : await this.options.describe(containerId).catch(() => null);
     const now = this.options.registry.service(instance.service)?.instances.get(instance.hostname);
     if (this.state === 'stopped' || now?.state !== 'ok') return;
-    this.wanted.set(this.keyOf(instance.service, instance.hostname), discoveryValue(now, description));
-    this.sync();
-  }
-
-  /** One sync at a time; a request while one runs makes one more after it. */
-  private sync(): void {
-    if (this.state === 'stopped') return;
-    if (this.syncing !== null) {
-      this.syncAgain = true;
-      return;
-    }
-    this.options.time.clearTimeout(this.retry);
-    this.retry = undefined;
-    this.syncing = this.keys.sync(this.wanted).then(
-      () => {
-        this.lastError = undefined;
-        this.setState('publishing');
-      },
-      (error: unknown) => this.failed(error as Error),
-    );
-    void this.syncing.finally(() => {
-      this.syncing = null;
-      if (this.syncAgain) {
-        this.syncAgain = false;
-        this.sync();
-      }
-    });
+    this.keys.set(this.keyOf(instance.service, instance.hostname), discoveryValue(now, description));
   }
 
   private failed(error: Error): void {
-    if (this.state === 'stopped') return;
-    this.lastError = error.message;
     if (error instanceof EtcdError && error.code === 'ETCD_UNREACHABLE') this.setState('unreachable');
     else this.options.log.error(`etcd: ${error.message}`);
-    this.retry = this.options.time.setTimeout(() => this.sync(), this.options.retryMs ?? DEFAULT_RETRY_MS);
   }
 
   private setState(to: EtcdSinkState): void {
@@ -153,7 +116,7 @@ export class EtcdSink {
     const from = this.state;
     this.state = to;
     const { log, endpoints, prefix } = this.options;
-    if (to === 'unreachable') log.warn(`etcd unreachable at ${endpoints.join(', ')} (${this.lastError ?? ''}): keys are written again when it is back`);
+    if (to === 'unreachable') log.warn(`etcd unreachable at ${endpoints.join(', ')} (${this.keys.lastError?.message ?? ''}): keys are written again when it is back`);
     else if (to === 'publishing') log.info(`etcd: publishing ok instances under ${prefix} (${this.keys.size} keys)${from === 'unreachable' ? ', again after the outage' : ''}`);
     else if (to === 'stopped') log.info('etcd: stopping; revoking stevedore\'s lease');
   }

@@ -3,30 +3,30 @@ import type { Time } from '../../../common/time.js';
 import { defaultRouteAddress } from '../../../checker/host-address.js';
 import { describeContainer } from '../../../docker/container-description.js';
 import { EngineApi } from '../../../docker/engine-api.js';
-import { EtcdClient } from '../../../etcd/client.js';
 import type { Config } from '../../config/config.js';
+import type { EtcdConnection, EtcdConnectionStatus } from '../../etcd-connection.js';
 import type { Logger } from '../../logging/logger.js';
 import type { RegistryEvents, RegistryReader } from '../../registry/ports.js';
 import { EtcdSink, type EtcdSinkHealth } from './etcd-sink.js';
 
 export interface RunningEtcdSink {
-  health(): EtcdSinkHealth;
-  /** Revokes the lease (keys gone at once) and closes the connections. */
+  /** The sink's health, and its connection's reachability (as the cluster's health shows it). */
+  health(): EtcdSinkHealth & { connection: EtcdConnectionStatus };
+  /** Revokes the lease: the keys are gone at once. */
   stop(): Promise<void>;
 }
 
 /**
- * The etcd sink for a configuration with etcd-endpoints (null without): its own etcd client,
- * and Docker's description of containers when docker-socket is given, with ports published on
- * 0.0.0.0 or :: shown at the address of the default route's interface, as checker does.
+ * The etcd sink for a configuration with etcd-endpoints (null without), on stevedore's etcd
+ * connection, with Docker's description of containers when docker-socket is given: ports
+ * published on 0.0.0.0 or :: shown at the address of the default route's interface, as checker does.
  */
-export function startEtcdSink(config: Config, registry: RegistryReader & RegistryEvents, log: Logger, time: Time): RunningEtcdSink | null {
-  if (config.etcdEndpoints.length === 0) return null;
-  const etcd = new EtcdClient(config.etcdEndpoints);
+export function startEtcdSink(config: Config, etcd: EtcdConnection | null, registry: RegistryReader & RegistryEvents, log: Logger, time: Time): RunningEtcdSink | null {
+  if (etcd === null) return null;
   const engine = config.dockerSocket === null ? null : new EngineApi(config.dockerSocket);
   const hostIp = defaultRouteAddress() ?? '';
   const sink = new EtcdSink({
-    etcd,
+    etcd: etcd.client,
     endpoints: config.etcdEndpoints.map(formatHostPort),
     prefix: config.etcdPrefix,
     ttlSeconds: config.etcdTtlSeconds,
@@ -40,10 +40,7 @@ export function startEtcdSink(config: Config, registry: RegistryReader & Registr
   });
   sink.start();
   return {
-    health: () => sink.health(),
-    async stop() {
-      await sink.stop();
-      etcd.close();
-    },
+    health: () => ({ ...sink.health(), connection: etcd.status }),
+    stop: () => sink.stop(),
   };
 }
