@@ -60,6 +60,8 @@ export function buildReadApi(options: ReadApiOptions): ReadApi {
     return503OnClosing: true,
   });
   app.addHook('onRequest', async (request, reply) => {
+    // Every answer is read as the type it says it is (JSON is never sniffed as HTML).
+    void reply.header('x-content-type-options', 'nosniff');
     const { socket, headers } = request;
     const refusal = access.check({
       remoteAddress: socket.remoteAddress ?? '',
