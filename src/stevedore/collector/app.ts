@@ -12,6 +12,7 @@ import { ReportTally } from './report-tally.js';
 import { readsAre } from './reads-are.js';
 import type { PeerScreen } from './listeners.js';
 import { validationMessage } from './validation-message.js';
+import { useReportJsonParser } from './json-body.js';
 
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 
@@ -85,6 +86,7 @@ export function buildCollector(options: CollectorOptions): Collector {
 
   // Reports are JSON only: without this, fastify's own text/plain parser hands the schema a string.
   app.removeContentTypeParser('text/plain');
+  useReportJsonParser(app);
 
   const reports = new ReportTally(options.registry);
   const refused = new OnceAMinute(time);

@@ -24,8 +24,12 @@ export const refusals = {
     new Refusal(429, 'RATE_LIMITED', `too many reports from ${address} (over its rate-limit): retry after ${retryAfterSeconds} s`, retryAfterSeconds),
   unsupportedMediaType: (type: string | undefined) =>
     new Refusal(415, 'NOT_JSON', `reports are JSON: send them with Content-Type: application/json${type ? ` (not ${type.split(';')[0]!.trim().slice(0, 100)})` : ''}`),
+  notUtf8: (charset: string) =>
+    new Refusal(415, 'NOT_UTF8', `reports are UTF-8: send them with Content-Type: application/json, or application/json; charset=utf-8 (not charset=${charset.slice(0, 40)})`),
   tooLarge: (limit: number) => new Refusal(413, 'TOO_LARGE', `report body larger than ${limit} bytes`),
   malformed: (detail: string) => new Refusal(400, 'MALFORMED_JSON', `malformed JSON: ${detail}`),
+  forbiddenKey: () =>
+    new Refusal(400, 'FORBIDDEN_KEY', 'a report may not hold a key named __proto__, nor a constructor key holding a prototype key (they would change every object): remove it'),
   invalid: (detail: string) => new Refusal(400, 'INVALID_REPORT', detail),
   noSuchContainer: (hostname: string) =>
     new Refusal(403, 'NO_SUCH_CONTAINER', `no container on this host has hostname or id '${hostname}' (verify-source: a report must come from the container it names)`),
