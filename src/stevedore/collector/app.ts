@@ -99,7 +99,7 @@ export function buildCollector(options: CollectorOptions): Collector {
   const refuse = (refusal: Refusal, request: FastifyRequest, reply: FastifyReply): void => {
     const logged = refusal.statusCode < 500 && refusal.code !== 'UNKNOWN_SERVICE' && refusal.code !== 'INSTANCE_CAP';
     if (logged && refused.due(`${request.ip} ${refusal.code}`)) {
-      request.log.warn({ source: request.ip, code: refusal.code, status: refusal.statusCode }, `refused a request from ${request.ip}: ${refusal.code}: ${refusal.message}`);
+      request.log.warn({ source: request.ip, code: refusal.code, status: refusal.statusCode }, `refused a request from ${request.ip}: ${refusal.code}: ${refusal.logged ?? refusal.message}`);
     }
     if (request.routeOptions.url === REPORT_PATH) {
       options.registry.countRejected();
