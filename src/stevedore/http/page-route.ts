@@ -8,7 +8,7 @@ import { renderPage } from './page.js';
  * The page fetches nothing but itself and /v1/events, and no other site may frame it
  * (frame-ancestors: clickjacking), set its base URL or receive its form.
  */
-export const PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+const PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /** GET /: the status page; `?q=` and `?state=` filter it without JavaScript. */
 export function pageRoute(app: FastifyInstance, deps: { registry: RegistryReader; journal: EventJournal; time: Time }): void {
