@@ -256,6 +256,8 @@ server=${TALLYMAN_SERVER-}
 origin=TALLYMAN_SERVER
 hostname=${TALLYMAN_HOSTNAME-}
 token=${TALLYMAN_TOKEN-}
+# Not passed to COMMAND: a check that prints its environment would send the token in its report.
+unset TALLYMAN_TOKEN
 while getopts ':s:h:' _opt; do
 	case $_opt in
 	s) server=$OPTARG origin=-s ;;

@@ -9,7 +9,7 @@ import { parseArguments } from './options.js';
 import { postReport } from './post.js';
 import { runCommand } from './run.js';
 import { formatAddress } from './server.js';
-import { settle, type Environment, type Settings } from './settings.js';
+import { commandEnvironment, settle, type Environment, type Settings } from './settings.js';
 import { EXIT_USAGE, HELP, SYNOPSIS } from './usage.js';
 import { UsageError } from './usage-error.js';
 import type { RunResult } from './run-result.js';
@@ -88,6 +88,7 @@ export async function main(argv: readonly string[], env: Environment, io: Io, ro
   const result = await runCommand({
     command: options.command,
     args: options.args,
+    env: commandEnvironment(env),
     ...(options.executionTimeoutMs !== undefined && { executionTimeoutMs: options.executionTimeoutMs }),
     killGraceMs: KILL_GRACE_MS,
     lingerMs: LINGER_MS,

@@ -10,6 +10,8 @@ import { EXIT_NOT_EXECUTABLE, EXIT_NOT_FOUND, EXIT_TIMED_OUT, type RunResult } f
 export interface RunOptions {
   command: string;
   args: readonly string[];
+  /** The command's environment. */
+  env: Readonly<Record<string, string | undefined>>;
   /** Stop the command after this long: SIGTERM to its process group, SIGKILL after killGraceMs. */
   executionTimeoutMs?: number;
   killGraceMs: number;
@@ -118,7 +120,7 @@ export function runCommand(options: RunOptions): Promise<RunResult> {
 
     let child: ChildProcess;
     try {
-      child = spawn(options.command, options.args, { stdio: ['inherit', 'pipe', 'pipe'], detached: true });
+      child = spawn(options.command, options.args, { stdio: ['inherit', 'pipe', 'pipe'], detached: true, env: options.env });
     } catch (error) {
       failure = spawnFailure(options.command, (error as NodeJS.ErrnoException).code);
       done();

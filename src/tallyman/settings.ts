@@ -41,3 +41,13 @@ export function settle(options: TallymanOptions, env: Environment, systemHostnam
   }
   return settings;
 }
+
+/**
+ * The command's environment: tallyman's own, as it is, without TALLYMAN_TOKEN. A check that
+ * prints its environment would otherwise send the token in its report, for the JSON API to show.
+ */
+export function commandEnvironment(env: Environment): Record<string, string | undefined> {
+  const copy = { ...env };
+  delete copy.TALLYMAN_TOKEN;
+  return copy;
+}

@@ -79,6 +79,7 @@ export async function startCollector(
     admission: options.admission ?? OPEN_ADMISSION,
     ...(options.bodyLimit !== undefined && { bodyLimit: options.bodyLimit }),
     ...(options.readListeners !== undefined && { readListeners: options.readListeners }),
+    ...(options.containers !== undefined && { containers: options.containers }),
   });
   const reads = buildReadApi({
     registry,

@@ -116,17 +116,21 @@ describe('stevedore following Docker (docker-socket, verify-source)', TIMEOUT, (
     const before = (await instances()).get(b)!;
     const r = await dockerd.docker(['exec', 'db-a', 'tallyman', '-h', b, 'DB', 'sh', '-c', 'exit 1']);
     assert.equal(r.code, 1, 'the check\'s own status is untouched');
-    assert.match(r.stderr.toString(), new RegExp(`HTTP 403: the report names container 'db-b' but comes from [0-9.]+, which is not one of its addresses \\(verify-source\\)`));
+    // The answer names no other container; the log does.
+    assert.match(r.stderr.toString(), new RegExp(`HTTP 403: a report must name the container it comes from, by its own hostname or id: '${b}' is not the container at [0-9.]+ \\(verify-source\\)`));
+    assert.doesNotMatch(r.stderr.toString(), /db-b/);
+    await waitFor('the refusal logged', () => stevedore.logLines().some((l) => /SOURCE_NOT_CONTAINER: the report names container 'db-b' but comes from [0-9.]+, which is not one of its addresses/.test(String(l.msg))));
     const after = (await instances()).get(b)!;
     assert.equal(after.state, 'ok');
     assert.equal(after.address, before.address);
     assert.ok((await instances()).has(a));
   });
 
-  test('a report naming no container on this host is refused with 403', async () => {
+  test('a report naming no container on this host is refused with 403, as one naming another container is', async () => {
     const res = await fetch(`${stevedore.url}/v1/report`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ service: 'DB', hostname: 'ghost', exitCode: 0 }) });
     assert.equal(res.status, 403);
-    assert.match(((await res.json()) as { error: string }).error, /no container on this host has hostname or id 'ghost'/);
+    // The same answer as for another container's name: no way to tell which names exist.
+    assert.deepEqual(await res.json(), { error: "a report must name the container it comes from, by its own hostname or id: 'ghost' is not the container at 127.0.0.1 (verify-source)", code: 'SOURCE_NOT_CONTAINER' });
   });
 
   test('dockerd restarted while stevedore runs: it reconnects, reconciles, and follows again', async () => {

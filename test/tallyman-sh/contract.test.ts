@@ -102,6 +102,20 @@ describe('tallyman.sh keeps tallyman\'s contract', TIMEOUT, () => {
   });
 
   describe('settings, as tallyman takes them', () => {
+    for (const shell of Object.keys(SHELLS) as Shell[]) {
+      test(`under ${shell}: TALLYMAN_TOKEN is not passed to the command, the rest of the environment is, unchanged`, async () => {
+        const printEnv = ['awk', 'BEGIN { for (k in ENVIRON) print k "=" ENVIRON[k] }'];
+        const env = { TALLYMAN_HOSTNAME: 'db-1', CHECK_MODE: 'deep', EMPTY: '' };
+        const withToken = await tallymanSh(sandbox(shell, 'curl', { env: { ...env, TALLYMAN_TOKEN: 'secret-from-env' } }), ['-s', server, 'DB', ...printEnv]);
+        const without = await tallymanSh(sandbox(shell, 'curl', { env }), ['-s', server, 'DB', ...printEnv]);
+        const lines = (r: { stdout: Buffer }): string[] => r.stdout.toString().trimEnd().split('\n').sort();
+        assert.deepEqual(lines(withToken), lines(without));
+        for (const line of ['TALLYMAN_HOSTNAME=db-1', 'CHECK_MODE=deep', 'EMPTY=']) assert.ok(lines(withToken).includes(line), line);
+        assert.equal(listener.requests[0]!.headers.authorization, 'Bearer secret-from-env', 'tallyman.sh itself still uses it');
+        assert.doesNotMatch(listener.requests[0]!.body, /secret-from-env/);
+      });
+    }
+
     test('hostname: -h, else TALLYMAN_HOSTNAME, else the system hostname', async () => {
       const env = { TALLYMAN_HOSTNAME: 'from-env' };
       await tallymanSh(sandbox('dash', 'curl', { env }), ['-s', server, '-h', 'from-option', 'DB', 'sh', '-c', 'exit 0']);

@@ -152,6 +152,17 @@ describe('tallyman, through the built file, reporting to a live listener', TIMEO
       assert.deepEqual(listener.requests.map((r) => r.headers.authorization), ['Bearer abc.123', 'Bearer from-env']);
     });
 
+    test("TALLYMAN_TOKEN is not passed to the command, so it never reaches the report; the rest of the environment is, unchanged", async () => {
+      const environment = { ...env, TALLYMAN_TOKEN: 'secret-from-env', TALLYMAN_HOSTNAME: 'web-1', TALLYMAN_SERVER: server, CHECK_MODE: 'deep', EMPTY: '' };
+      const r = await runCli(TALLYMAN, ['DB', 'env'], { env: environment });
+      assert.equal(r.code, 0);
+      assert.equal(listener.requests[0]!.headers.authorization, 'Bearer secret-from-env', 'tallyman itself still uses it');
+      const { TALLYMAN_TOKEN: _token, ...passed } = environment;
+      const seen = Object.fromEntries(r.stdout.toString().trimEnd().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+      assert.deepEqual(seen, passed);
+      assert.doesNotMatch(listener.requests[0]!.body, /secret-from-env/);
+    });
+
     test('TALLYMAN_SERVER names the collector when --server does not', async () => {
       const r = await runCli(TALLYMAN, ['DB', 'true'], { env: { ...env, TALLYMAN_SERVER: server } });
       assert.equal(r.code, 0);

@@ -12,6 +12,7 @@ import { ReportTally } from './report-tally.js';
 import { readsAre } from './reads-are.js';
 import type { PeerScreen } from './listeners.js';
 import { validationMessage } from './validation-message.js';
+import { useReportJsonParser } from './json-body.js';
 
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 
@@ -85,6 +86,7 @@ export function buildCollector(options: CollectorOptions): Collector {
 
   // Reports are JSON only: without this, fastify's own text/plain parser hands the schema a string.
   app.removeContentTypeParser('text/plain');
+  useReportJsonParser(app);
 
   const reports = new ReportTally(options.registry);
   const refused = new OnceAMinute(time);
@@ -97,7 +99,7 @@ export function buildCollector(options: CollectorOptions): Collector {
   const refuse = (refusal: Refusal, request: FastifyRequest, reply: FastifyReply): void => {
     const logged = refusal.statusCode < 500 && refusal.code !== 'UNKNOWN_SERVICE' && refusal.code !== 'INSTANCE_CAP';
     if (logged && refused.due(`${request.ip} ${refusal.code}`)) {
-      request.log.warn({ source: request.ip, code: refusal.code, status: refusal.statusCode }, `refused a request from ${request.ip}: ${refusal.code}: ${refusal.message}`);
+      request.log.warn({ source: request.ip, code: refusal.code, status: refusal.statusCode }, `refused a request from ${request.ip}: ${refusal.code}: ${refusal.logged ?? refusal.message}`);
     }
     if (request.routeOptions.url === REPORT_PATH) {
       options.registry.countRejected();

@@ -422,7 +422,7 @@ export const STATEMENTS: readonly StatementSpec<Draft>[] = [
     store: (draft, value) => void draft.settings.httpAllow.push(value),
   }),
   one<Draft, string>({
-    name: 'http-token', synopsis: 'STRING', help: 'reads must carry it (Authorization: Bearer)', default: { shown: 'none' },
+    name: 'http-token', synopsis: 'STRING', help: 'reads must carry it (Authorization: Bearer); without it, only requests addressed to an IP address, localhost or this host\'s name are answered (DNS rebinding)', default: { shown: 'none' },
     check: (arg) => parseToken(arg.value),
     store: (draft, value) => void (draft.settings.httpToken = value),
   }),

@@ -60,7 +60,15 @@ export function buildReadApi(options: ReadApiOptions): ReadApi {
     return503OnClosing: true,
   });
   app.addHook('onRequest', async (request, reply) => {
-    const refusal = access.check(request.socket.remoteAddress ?? '', request.headers.authorization);
+    // Every answer is read as the type it says it is (JSON is never sniffed as HTML).
+    void reply.header('x-content-type-options', 'nosniff');
+    const { socket, headers } = request;
+    const refusal = access.check({
+      remoteAddress: socket.remoteAddress ?? '',
+      authorization: headers.authorization,
+      host: headers.host,
+      arrivedAt: { host: socket.localAddress ?? '', port: socket.localPort ?? 0 },
+    });
     if (refusal === null) return;
     // RFC 6750 section 3: a 401 names the scheme.
     if (refusal.statusCode === 401) void reply.header('www-authenticate', 'Bearer realm="stevedore"');

@@ -99,14 +99,14 @@ describe(`hosts outside the allow lists hold no connection slot (max-connections
     process.kill(s.process.pid, 'SIGHUP');
     await waitFor('the reload', () => s.logLines().some((l) => String(l.msg).startsWith('configuration reloaded')));
     const reader = idle(s.readPort, OUTSIDE);
-    reader.socket.write('GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    reader.socket.write('GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
     await reader.closed;
     assert.match(reader.received(), /^HTTP\/1\.1 200 /);
   });
 
   test('a connection kept open across a reload that drops its address gets 403 on its next request; a new one is reset', async () => {
     const kept = idle(s.readPort, '127.0.0.1');
-    const health = 'GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n';
+    const health = 'GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n';
     kept.socket.write(health);
     await waitFor('the first answer', () => /^HTTP\/1\.1 200 /.test(kept.received()));
     const reloads = s.logLines().filter((l) => String(l.msg).startsWith('configuration reloaded')).length;

@@ -103,6 +103,40 @@ describe('POST /v1/report over real HTTP', { timeout: 30_000 }, () => {
     assert.equal(r.status, 204 as number, JSON.stringify(r.body));
   });
 
+  test('a charset other than UTF-8 is 415, saying to send UTF-8, and nothing is stored', async () => {
+    const body = Buffer.from(JSON.stringify({ ...ok, hostname: 'utf16' }), 'utf16le');
+    for (const type of ['application/json; charset=utf-16', 'application/json;charset="UTF-16LE"', 'application/json; CHARSET=latin1']) {
+      const r = await rawPost(c.url, body, { 'content-type': type });
+      assert.deepEqual([r.status, r.body.code], [415, 'NOT_UTF8'], type);
+      assert.match(String(r.body.error), /^reports are UTF-8: send them with Content-Type: application\/json, or application\/json; charset=utf-8 \(not charset=(utf-16|utf-16le|latin1)\)$/);
+    }
+    assert.equal(c.registry.service('DB')!.instances.has('utf16'), false);
+  });
+
+  test('charset utf-8 in any case, quoted or not, is JSON', async () => {
+    for (const type of ['application/json; charset=UTF-8', 'application/json; charset="utf-8"', 'Application/JSON;Charset="Utf-8"']) {
+      const r = await rawPost(c.url, JSON.stringify(ok), { 'content-type': type });
+      assert.equal(r.status, 204 as number, `${type}: ${JSON.stringify(r.body)}`);
+    }
+  });
+
+  test('a __proto__ or constructor.prototype key is 400 saying the key is not allowed, not that the JSON is malformed', async () => {
+    const bodies = [
+      '{"service":"DB","hostname":"p1","exitCode":0,"__proto__":{"polluted":true}}',
+      '{"service":"DB","hostname":"p2","exitCode":0,"value":{"a":[{"__proto__":{}}]}}',
+      '{"service":"DB","hostname":"p3","exitCode":0,"constructor":{"prototype":{"polluted":true}}}',
+    ];
+    for (const body of bodies) {
+      const r = await c.post(body);
+      assert.deepEqual([r.status, r.body?.code], [400, 'FORBIDDEN_KEY'], body);
+      assert.equal(r.body?.error, 'a report may not hold a key named __proto__, nor a constructor key holding a prototype key (they would change every object): remove it');
+    }
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    assert.equal(c.registry.service('DB')!.instances.has('p1'), false);
+    // A constructor key without prototype is no threat, and kept.
+    assert.equal((await c.post({ ...ok, hostname: 'p4', value: { constructor: 'Acme' } })).status, 204);
+  });
+
   test('refusals are counted, acceptances too', async () => {
     const before = c.registry.stats();
     await c.post({ ...ok, exitCode: 'x' });

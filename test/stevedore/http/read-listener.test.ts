@@ -107,6 +107,23 @@ describe('http-allow and http-token', { timeout: 30_000 }, () => {
 });
 
 describe('the status page and a starting instance', { timeout: 30_000 }, () => {
+  test('no other site may frame the page, and no answer is sniffed as another type', async () => {
+    const c = await startCollector();
+    try {
+      const page = await fetch(`${c.readUrl}/`);
+      assert.equal(page.status, 200);
+      const policy = (page.headers.get('content-security-policy') ?? '').split(';').map((d) => d.trim());
+      assert.ok(policy.includes("frame-ancestors 'none'"), policy.join('; '));
+      assert.ok(policy.includes("default-src 'none'"), policy.join('; '));
+      assert.equal(page.headers.get('x-frame-options'), 'DENY');
+      for (const path of ['/', '/v1/services', '/metrics', '/nowhere']) {
+        assert.equal((await fetch(`${c.readUrl}${path}`)).headers.get('x-content-type-options'), 'nosniff', path);
+      }
+    } finally {
+      await c.close();
+    }
+  });
+
   test('a starting instance is counted in the summary, listed, and offered as a filter', async () => {
     const c = await startCollector();
     try {

@@ -47,7 +47,7 @@ export function reportRoute(app: FastifyInstance, deps: ReportRouteDeps): void {
         const match = await check.match(report.hostname, address);
         if (check.verifySource && match.unavailable) throw refusals.dockerUnavailable();
         if (check.verifySource && !match.sourceMatches) {
-          throw match.named === null ? refusals.noSuchContainer(report.hostname) : refusals.notFromContainer(address, match.named);
+          throw refusals.notOwnContainer(address, report.hostname, match.named);
         }
         container = match.container;
       }
