@@ -68,7 +68,7 @@ class Interpreter {
       if (statement.block && !spec.block) {
         this.problems.push({ code: 'CONFIG_UNEXPECTED_BLOCK', message: `'${name}' takes no block: ${usage(spec)}`, at: statement.block.open });
       }
-      const wrong = missingSemicolon(statement, spec) ?? argumentCount(statement, spec);
+      const wrong = missingSemicolon(statement, spec, scope.secret ? { secretBlock: [...scope.table.keys()] } : {}) ?? argumentCount(statement, spec);
       if (wrong) {
         this.problems.push(wrong);
         continue;
