@@ -8,8 +8,8 @@ import type { ConfigFile, Statement } from './ast.js';
 import type { SourceLocation } from './config.js';
 import { ConfigError } from './errors.js';
 import grammar from './grammar.js';
-import { blockContext, quoteStatement, type QuoteContext } from './quote.js';
 import { toArray, type Cell } from './postprocessors.js';
+import { blockContext, quoteStatement, type QuoteContext } from './quote.js';
 import type { LineMap } from './synclines.js';
 import { tokenize, type Token } from './tokenize.js';
 
