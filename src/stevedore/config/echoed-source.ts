@@ -12,7 +12,7 @@ const EXCERPT = /^\s*\d*\s*\|/;
 const CARET = /^[\s^~|]*\^[\s^~|]*$/;
 
 /** Whether a line of a command's stderr repeats the source rather than saying what is wrong. */
-export function isSourceExcerpt(line: string): boolean {
+function isSourceExcerpt(line: string): boolean {
   return EXCERPT.test(line) || CARET.test(line);
 }
 
@@ -37,4 +37,17 @@ export function withoutM4Echo(message: string): string {
     if (pattern.test(message)) return message.replace(pattern, replacement);
   }
   return message;
+}
+
+/**
+ * m4's `m4:FILE:LINE: message`. FILE is taken up to the first `:LINE: `: the message, which
+ * may end with an expression holding `:2: `, must not be read as part of the place.
+ */
+export const M4_LOCATED = /^m4:(.*?):(\d+): (.*)$/;
+
+/** A line of a command's stderr as relayed, or null for a source excerpt; m4's messages (`--preprocessor='m4 ...'`) lose their echo. */
+export function relayedLine(line: string): string | null {
+  if (isSourceExcerpt(line)) return null;
+  const located = M4_LOCATED.exec(line);
+  return located ? `m4:${located[1]}:${located[2]}: ${withoutM4Echo(located[3] as string)}` : line;
 }

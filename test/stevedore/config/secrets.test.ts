@@ -129,6 +129,24 @@ const LEAKS: Leak[] = [
     output: ['leak.conf:2: m4: bad expression in eval (the expression is not repeated)'],
   },
   {
+    leak: "m4's eval expression holding what looks like m4's FILE:LINE:",
+    conf: 'service DB;\nm4_eval(1:2: SEKRITcolon)\n',
+    secret: 'SEKRITcolon',
+    preprocessor: [],
+    output: ['leak.conf:2: m4: bad expression in eval (bad input) (the expression is not repeated)'],
+  },
+  {
+    leak: "m4's eval expression, m4 run as the operator's command",
+    conf: "service DB;\nm4_eval(SEKRITcmd)\nm4_include(`missing.m4')\n",
+    secret: 'SEKRITcmd',
+    preprocessor: ['--preprocessor=m4 -P -s'],
+    output: [
+      "leak.conf: preprocessor 'm4 -P -s' exited with status 1",
+      'leak.conf: preprocessor: m4:leak.conf:2: bad expression in eval (the expression is not repeated)',
+      "leak.conf: preprocessor: m4:leak.conf:3: cannot open `missing.m4': No such file or directory",
+    ],
+  },
+  {
     leak: "m4's regular expression",
     conf: "service DB;\nm4_regexp(`abc', `[SEKRITre')\n",
     secret: 'SEKRITre',
@@ -187,7 +205,7 @@ describe('secrets in configuration errors', () => {
     for (const { leak, conf, secret, preprocessor, output, partial } of LEAKS) {
       test(`--lint: ${leak}`, async () => {
         if (preprocessor?.some((arg) => arg.includes('cpp'))) requireTool('cpp', 'cpp');
-        if (preprocessor?.length === 0) requireTool('m4', 'm4');
+        if (preprocessor?.length === 0 || preprocessor?.some((arg) => arg.includes('m4'))) requireTool('m4', 'm4');
         writeFileSync(dir.file('leak.conf'), conf);
         const args = [STEVEDORE, '--lint', ...(preprocessor ?? ['--no-preprocessor']), '-f', dir.file('leak.conf')];
         const r = await runCli(process.execPath, args, { cwd: dir.path });
