@@ -36,9 +36,12 @@ class TokenStream implements nearley.Lexer {
   }
 }
 
-/** A quoted string where a statement name belongs is not repeated: it may be a password misplaced. */
+/**
+ * What stands where a statement name belongs, a quoted string or a number (a word would be a
+ * name), is not repeated: it may be a password or a community misplaced.
+ */
 function display(token: Token): string {
-  return token.type === 'string' ? 'a quoted string (a statement begins with its name, unquoted)' : `'${token.text}'`;
+  return token.type === 'string' ? 'a quoted string (a statement begins with its name, unquoted)' : 'a number (a statement begins with its name)';
 }
 
 /**

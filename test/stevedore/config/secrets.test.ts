@@ -72,6 +72,12 @@ const LEAKS: Leak[] = [
     output: ["leak.conf:2:34: expected ';' after a statement the block does not take (only auth, priv)"],
   },
   {
+    leak: 'a numeric password where the name goes in an snmp-user block',
+    conf: 'service DB;\nsnmp-user ops { 1234567890 aes; }\n',
+    secret: '1234567890',
+    output: ['leak.conf:2:17: expected a statement name, found a number (a statement begins with its name)'],
+  },
+  {
     leak: 'a misspelt token with a block',
     conf: 'service DB;\ntokn SEKRITb6 {\n',
     secret: 'SEKRITb6',
