@@ -45,7 +45,10 @@ export function withoutM4Echo(message: string): string {
  */
 export const M4_LOCATED = /^m4:(.*?):(\d+): (.*)$/;
 
-/** A line of a command's stderr as relayed, or null for a source excerpt; m4's messages (`--preprocessor='m4 ...'`) lose their echo. */
+/**
+ * A line of a command's stderr as relayed, or null for a source excerpt. m4's lines (as with
+ * --preprocessor='m4 ...') lose their echo as m4's own do.
+ */
 export function relayedLine(line: string): string | null {
   if (isSourceExcerpt(line)) return null;
   const located = M4_LOCATED.exec(line);

@@ -7,8 +7,8 @@ import { hostname } from 'node:os';
 import type { Argument, Statement } from './ast.js';
 import type { Config, ServiceConfig, SourceLocation } from './config.js';
 import { ConfigError } from './errors.js';
-import { SERVICE_STATEMENTS, SNMP_USER_STATEMENTS, STATEMENTS, type Draft, type Problem, type StatementSpec } from './statements.js';
 import { blockContext, type QuoteContext } from './quote.js';
+import { SERVICE_STATEMENTS, SNMP_USER_STATEMENTS, STATEMENTS, type Draft, type Problem, type StatementSpec } from './statements.js';
 import { argumentCount, missingSemicolon, usage } from './statement-shape.js';
 import { closest } from './suggest.js';
 import { CLUSTER_NAME_RULE, parseClusterName } from './values/names.js';
@@ -24,7 +24,7 @@ interface Scope<Target> {
   table: ReadonlyMap<string, StatementSpec<Target>>;
   /** Why a statement of the other scope is not allowed here. */
   misplaced: (name: string) => string | null;
-  /** How its statements are quoted; in a block of secret statements an unknown word at a statement's place may be one, and is not repeated. */
+  /** How messages quote its statements; in a block of secret statements, also what it takes (an unknown word there is not repeated). */
   quoting: QuoteContext;
 }
 
