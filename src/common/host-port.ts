@@ -18,7 +18,7 @@ export interface HostPortRules {
 }
 
 /** What is wrong with a text, for callers that word their own messages. */
-export type HostPortProblem = 'not-host-port' | 'not-ipv6' | 'no-port' | 'bad-port';
+export type HostPortProblem = 'not-host-port' | 'not-ipv6' | 'no-port' | 'bad-port' | 'credentials';
 
 export type HostPortResult = { ok: true; value: HostPort } | { ok: false; problem: HostPortProblem; reason: string };
 
@@ -27,15 +27,29 @@ const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?
 
 const NOT_HOST_PORT = 'is not HOST:PORT (IPv6 addresses go in brackets: [::1]:8990)';
 
+/**
+ * The text as a message may repeat it: the userinfo of a URL's authority (RFC 3986 section
+ * 3.2.1, `user:password@`, deprecated there for holding a password) replaced by `***@`. Up to
+ * the last '@', which no host holds: a password may itself hold '@', '/' or ':'.
+ */
+export function withoutUserinfo(text: string): string {
+  const at = text.lastIndexOf('@');
+  if (at < 0) return text;
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(text)?.[0] ?? '';
+  return `${scheme}***${text.slice(at)}`;
+}
+
 function isHost(text: string): boolean {
   return isIP(text) === 4 || HOST_NAME.test(text);
 }
 
 /**
  * Reads HOST:PORT, HOST, [IPV6]:PORT, [IPV6] or a bare IPv6 address (two or more colons, no
- * brackets, taken as a host). The reason of a failure is a phrase to put after the text quoted.
+ * brackets, taken as a host). The reason of a failure is a phrase to put after the text quoted
+ * (through withoutUserinfo: a text with credentials is refused, and must not be repeated whole).
  */
 export function parseHostPort(text: string, rules: HostPortRules = {}): HostPortResult {
+  if (text.includes('@')) return { ok: false, problem: 'credentials', reason: 'holds credentials (USER:PASSWORD@), which are not supported here: give HOST:PORT only' };
   let host: string;
   let portText: string | null;
   const bracketed = /^\[([^\]]*)\](?::(.*))?$/.exec(text);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatHostPort, isUnspecifiedHost, parseHostPort } from '../../src/common/host-port.js';
+import { formatHostPort, isUnspecifiedHost, parseHostPort, withoutUserinfo } from '../../src/common/host-port.js';
 
 describe('HOST:PORT', () => {
   it('reads a host and a port, IPv4, host names and bracketed IPv6', () => {
@@ -43,6 +43,13 @@ describe('HOST:PORT', () => {
       return result.ok ? 'ok' : result.problem;
     });
     assert.deepEqual(problems, ['no-port', 'bad-port', 'not-host-port', 'not-ipv6']);
+  });
+
+  it('refuses credentials, and repeats an address without them, whatever the password holds', () => {
+    const refused = parseHostPort('user:pa55@10.0.0.1:2379', { defaultPort: 2379 });
+    assert.equal(refused.ok ? 'ok' : refused.problem, 'credentials');
+    const shown = ['http://user:pa55@10.0.0.1:2379', 'user:p@ss/w:rd@etcd:2379', 'https://@x@[::1]:2379', '10.0.0.1:2379'].map(withoutUserinfo);
+    assert.deepEqual(shown, ['http://***@10.0.0.1:2379', '***@etcd:2379', 'https://***@[::1]:2379', '10.0.0.1:2379']);
   });
 
   it('writes IPv6 hosts in brackets', () => {

@@ -42,7 +42,7 @@ export async function expandIncludes(root: ConfigFile, read: ReadConfigFile): Pr
         out.push({ ...statement, block });
         continue;
       }
-      const shape = missingSemicolon(statement, INCLUDE) ?? argumentCount(statement, INCLUDE);
+      const shape = missingSemicolon(statement, INCLUDE, {}) ?? argumentCount(statement, INCLUDE);
       if (shape) {
         fail(shape.code, shape.message, shape.at);
         continue;

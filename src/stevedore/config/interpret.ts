@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import type { Argument, Statement } from './ast.js';
 import type { Config, ServiceConfig, SourceLocation } from './config.js';
 import { ConfigError } from './errors.js';
+import { blockContext, type QuoteContext } from './quote.js';
 import { SERVICE_STATEMENTS, SNMP_USER_STATEMENTS, STATEMENTS, type Draft, type Problem, type StatementSpec } from './statements.js';
 import { argumentCount, missingSemicolon, usage } from './statement-shape.js';
 import { closest } from './suggest.js';
@@ -23,12 +24,13 @@ interface Scope<Target> {
   table: ReadonlyMap<string, StatementSpec<Target>>;
   /** Why a statement of the other scope is not allowed here. */
   misplaced: (name: string) => string | null;
-  /** Its statements hold secrets: an unknown word at a statement's place may be one, and is not repeated. */
-  secret?: boolean;
+  /** How messages quote its statements; in a block of secret statements, also what it takes (an unknown word there is not repeated). */
+  quoting: QuoteContext;
 }
 
 const MAIN_SCOPE: Scope<Draft> = {
   table: MAIN,
+  quoting: {},
   misplaced: (name) =>
     IN_SERVICE.has(name) ? `'${name}' belongs in a service block: service NAME { ${name} ...; }`
     : IN_SNMP_USER.has(name) ? `'${name}' belongs in an snmp-user block: snmp-user NAME { ${name} ...; }`
@@ -36,12 +38,12 @@ const MAIN_SCOPE: Scope<Draft> = {
 };
 
 /** The scope inside a block of `keyword`: its own statements; the main ones are misplaced there. */
-function blockScope<Target>(keyword: string, statements: readonly StatementSpec<Target>[]): Scope<Target> {
+function blockScope<Target>(keyword: Argument, statements: readonly StatementSpec<Target>[]): Scope<Target> {
   const table = new Map(statements.map((s) => [s.name, s]));
   return {
     table,
-    misplaced: (name) => (MAIN.has(name) ? `'${name}' is not allowed in a ${keyword} block (only ${[...table.keys()].join(', ')})` : null),
-    secret: statements.some((s) => s.secret === true),
+    misplaced: (name) => (MAIN.has(name) ? `'${name}' is not allowed in a ${keyword.value} block (only ${[...table.keys()].join(', ')})` : null),
+    quoting: blockContext([keyword]),
   };
 }
 
@@ -68,7 +70,7 @@ class Interpreter {
       if (statement.block && !spec.block) {
         this.problems.push({ code: 'CONFIG_UNEXPECTED_BLOCK', message: `'${name}' takes no block: ${usage(spec)}`, at: statement.block.open });
       }
-      const wrong = missingSemicolon(statement, spec) ?? argumentCount(statement, spec);
+      const wrong = missingSemicolon(statement, spec, scope.quoting) ?? argumentCount(statement, spec);
       if (wrong) {
         this.problems.push(wrong);
         continue;
@@ -80,7 +82,7 @@ class Interpreter {
   }
 
   private block<Target>(statement: Statement, table: readonly StatementSpec<Target>[], target: Target): void {
-    const given = this.statements(statement.block?.statements ?? [], blockScope(statement.keyword.value, table), target);
+    const given = this.statements(statement.block?.statements ?? [], blockScope(statement.keyword, table), target);
     this.defaults(table, given, target);
   }
 
@@ -91,8 +93,8 @@ class Interpreter {
       this.problems.push({ code: 'CONFIG_MISPLACED_STATEMENT', message: misplaced, at: statement.loc });
       return;
     }
-    if (scope.secret) {
-      const only = [...scope.table.keys()].join(', ');
+    if (scope.quoting.secretBlock) {
+      const only = scope.quoting.secretBlock.join(', ');
       this.problems.push({ code: 'CONFIG_UNKNOWN_STATEMENT', message: `unknown statement: this block takes only ${only}, each followed by its arguments`, at: statement.loc });
       return;
     }

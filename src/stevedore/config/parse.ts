@@ -9,7 +9,7 @@ import type { SourceLocation } from './config.js';
 import { ConfigError } from './errors.js';
 import grammar from './grammar.js';
 import { toArray, type Cell } from './postprocessors.js';
-import { SECRET_STATEMENTS } from './statements.js';
+import { blockContext, quoteStatement, type QuoteContext } from './quote.js';
 import type { LineMap } from './synclines.js';
 import { tokenize, type Token } from './tokenize.js';
 
@@ -36,20 +36,12 @@ class TokenStream implements nearley.Lexer {
   }
 }
 
-const QUOTE_LIMIT = 40;
-
-/** How a run of tokens reads in a message: 'service DB', shortened if long. */
-export function quoteTokens(tokens: readonly { text: string }[]): string {
-  // A secret statement's arguments are never repeated: its name alone says where.
-  const first = tokens[0];
-  const shown = first && SECRET_STATEMENTS.has(first.text) && tokens.length > 1 ? [first, { text: '...' }] : tokens;
-  const text = shown.map((t) => t.text).join(' ');
-  return `'${text.length > QUOTE_LIMIT ? `${text.slice(0, QUOTE_LIMIT - 3)}...` : text}'`;
-}
-
-/** A quoted string where a statement name belongs is not repeated: it may be a password misplaced. */
+/**
+ * What stands where a statement name belongs, a quoted string or a number (a word would be a
+ * name), is not repeated: it may be a password or a community misplaced.
+ */
 function display(token: Token): string {
-  return token.type === 'string' ? 'a quoted string (a statement begins with its name, unquoted)' : `'${token.text}'`;
+  return token.type === 'string' ? 'a quoted string (a statement begins with its name, unquoted)' : 'a number (a statement begins with its name)';
 }
 
 /**
@@ -74,14 +66,17 @@ function syntaxError(tokens: readonly Token[], at: number, eof: SourceLocation):
     }
   }
   const found = tokens[at];
+  // The words of a statement are quoted in the context of the block around them.
+  const inside = (depth: number): QuoteContext => (depth > 0 ? blockContext((blocks[depth - 1] as { opener: Token[] }).opener) : {});
   if (statement.length > 0) {
     const last = statement[statement.length - 1] as Token;
-    return new ConfigError('CONFIG_EXPECTED_SEMICOLON', `expected ';' after ${quoteTokens(statement)}`, last.end);
+    return new ConfigError('CONFIG_EXPECTED_SEMICOLON', `expected ';' after ${quoteStatement(statement, inside(blocks.length))}`, last.end);
   }
   if (found === undefined) {
     const open = blocks[blocks.length - 1] as { opener: Token[]; brace: Token };
     const { file, line } = open.brace.loc;
-    return new ConfigError('CONFIG_UNCLOSED_BLOCK', `expected '}' to close the block of ${quoteTokens(open.opener)} opened at ${file}:${line}`, eof);
+    const opener = quoteStatement(open.opener, inside(blocks.length - 1));
+    return new ConfigError('CONFIG_UNCLOSED_BLOCK', `expected '}' to close the block of ${opener} opened at ${file}:${line}`, eof);
   }
   switch (found.type) {
     case 'semicolon':

@@ -5,6 +5,7 @@
  */
 import { dirname } from 'node:path';
 import type { Preprocessor } from '../options.js';
+import { M4_LOCATED, relayedLine, withoutM4Echo } from './echoed-source.js';
 import { ConfigError } from './errors.js';
 import { DEFAULT_LIMITS, megabytes, runPreprocessor, type PreprocessLimits, type Ran, type RunOptions } from './preprocessor-process.js';
 import { closesLoop, firstInclude, notRegularFile } from './m4-includes.js';
@@ -56,16 +57,20 @@ function m4Diagnostics(stderr: string, file: string): ConfigError[] {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => {
-      const located = /^m4:(.*):(\d+): (.*)$/.exec(line);
+      const located = M4_LOCATED.exec(line);
       const loop = located && INCLUDE_LOOP.exec(located[3] as string);
       if (located && loop) return includeLoop(loop[1] as string, located[1] as string, Number(located[2]));
-      if (located) return new ConfigError('CONFIG_PREPROCESSOR_FAILED', `m4: ${located[3]}`, { file: located[1] as string, line: Number(located[2]) });
+      if (located) return new ConfigError('CONFIG_PREPROCESSOR_FAILED', `m4: ${withoutM4Echo(located[3] as string)}`, { file: located[1] as string, line: Number(located[2]) });
       return new ConfigError('CONFIG_PREPROCESSOR_FAILED', line.startsWith('m4:') ? line : `m4: ${line}`, { file });
     });
 }
 
+/** The command's diagnostics, without the source they would repeat (echoed-source.ts). */
 function commandDiagnostics(name: string, result: Ran, file: string): ConfigError[] {
-  const lines = result.stderr.split('\n').filter((line) => line.trim() !== '');
+  const lines = result.stderr
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .flatMap((line) => relayedLine(line) ?? []);
   const ended = result.signal ? `was killed by ${result.signal}` : `exited with status ${result.code}`;
   return [
     new ConfigError('CONFIG_PREPROCESSOR_FAILED', `${name} ${ended}`, { file }),

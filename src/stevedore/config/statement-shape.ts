@@ -3,7 +3,7 @@
  * no ';' forgotten before the next line's statement (which would otherwise read as arguments).
  */
 import type { Argument, Statement } from './ast.js';
-import { quoteTokens } from './parse.js';
+import { quoteStatement, type QuoteContext } from './quote.js';
 import { SERVICE_STATEMENTS, SNMP_USER_STATEMENTS, STATEMENTS, type Problem, type StatementSpec } from './statements.js';
 
 const EVERY_NAME = new Set([...STATEMENTS, ...SERVICE_STATEMENTS, ...SNMP_USER_STATEMENTS].map((s) => s.name));
@@ -16,13 +16,13 @@ export function usage(spec: StatementSpec<unknown>): string {
  * An argument on a later line that cannot belong to the statement (one too many, or the name
  * of a statement) means the ';' before it was forgotten: say so where it belongs.
  */
-export function missingSemicolon(statement: Statement, spec: StatementSpec<unknown>): Problem | null {
+export function missingSemicolon(statement: Statement, spec: StatementSpec<unknown>, context: QuoteContext): Problem | null {
   let previous: Argument = statement.keyword;
   for (let i = 0; i < statement.args.length; i++) {
     const arg = statement.args[i] as Argument;
     const newLine = arg.loc.line !== previous.loc.line || arg.loc.file !== previous.loc.file;
     if (newLine && (i >= spec.arity.max || (arg.type === 'word' && EVERY_NAME.has(arg.value)))) {
-      const message = `expected ';' after ${quoteTokens([statement.keyword, ...statement.args.slice(0, i)])}`;
+      const message = `expected ';' after ${quoteStatement([statement.keyword, ...statement.args.slice(0, i)], context)}`;
       return { code: 'CONFIG_EXPECTED_SEMICOLON', message, at: previous.end };
     }
     previous = arg;

@@ -423,6 +423,7 @@ export const STATEMENTS: readonly StatementSpec<Draft>[] = [
   }),
   one<Draft, string>({
     name: 'http-token', synopsis: 'STRING', help: 'reads must carry it (Authorization: Bearer); without it, only requests addressed to an IP address, localhost or this host\'s name are answered (DNS rebinding)', default: { shown: 'none' },
+    secret: true,
     check: (arg) => parseToken(arg.value),
     store: (draft, value) => void (draft.settings.httpToken = value),
   }),
@@ -542,7 +543,3 @@ export const STATEMENTS: readonly StatementSpec<Draft>[] = [
   },
 ];
 
-/** The statements, in every scope, whose arguments are secret (StatementSpec.secret). */
-export const SECRET_STATEMENTS: ReadonlySet<string> = new Set(
-  [...STATEMENTS, ...SERVICE_STATEMENTS, ...SNMP_USER_STATEMENTS].filter((s) => s.secret === true).map((s) => s.name),
-);

@@ -3,7 +3,7 @@
  * master's socket. HOST is an IPv4 address, an IPv6 address (in brackets when a port follows)
  * or a host name.
  */
-import { parseHostPort as parseAddress } from '../../../common/host-port.js';
+import { parseHostPort as parseAddress, withoutUserinfo } from '../../../common/host-port.js';
 import type { AgentxAddress, HostPort } from '../config.js';
 import { invalid, valid, type Value } from './value.js';
 
@@ -11,13 +11,16 @@ import { invalid, valid, type Value } from './value.js';
 export function parseHostPort(text: string, defaultPort: number | null, usage: string): Value<HostPort> {
   const parsed = parseAddress(text, defaultPort === null ? {} : { defaultPort });
   if (parsed.ok) return valid(parsed.value);
+  const shown = withoutUserinfo(text);
   switch (parsed.problem) {
     case 'no-port':
-      return invalid('CONFIG_BAD_ADDRESS', `bad address '${text}': the port is missing (use ${usage})`);
+      return invalid('CONFIG_BAD_ADDRESS', `bad address '${shown}': the port is missing (use ${usage})`);
     case 'bad-port':
-      return invalid('CONFIG_BAD_ADDRESS', `bad address '${text}': the port must be from 1 to 65535`);
+      return invalid('CONFIG_BAD_ADDRESS', `bad address '${shown}': the port must be from 1 to 65535`);
+    case 'credentials':
+      return invalid('CONFIG_BAD_ADDRESS', `bad address '${shown}': credentials (USER:PASSWORD@) in an address are not supported (use ${usage})`);
     default:
-      return invalid('CONFIG_BAD_ADDRESS', `bad address '${text}' (use ${usage})`);
+      return invalid('CONFIG_BAD_ADDRESS', `bad address '${shown}' (use ${usage})`);
   }
 }
 
@@ -30,8 +33,8 @@ export function parseAgentxAddress(text: string): Value<AgentxAddress | null> {
   if (path.startsWith('/')) return valid({ kind: 'unix', path });
   if (text.startsWith('tcp:')) {
     const address = parseHostPort(text.slice('tcp:'.length), null, 'tcp:HOST:PORT, as tcp:127.0.0.1:705');
-    if (!address.ok) return invalid('CONFIG_BAD_ADDRESS', `bad agentx-socket '${text}' (use tcp:HOST:PORT, as tcp:127.0.0.1:705)`);
+    if (!address.ok) return invalid('CONFIG_BAD_ADDRESS', `bad agentx-socket '${withoutUserinfo(text)}' (use tcp:HOST:PORT, as tcp:127.0.0.1:705)`);
     return valid({ kind: 'tcp', ...address.value });
   }
-  return invalid('CONFIG_BAD_ADDRESS', `bad agentx-socket '${text}' (use ${AGENTX_USAGE})`);
+  return invalid('CONFIG_BAD_ADDRESS', `bad agentx-socket '${withoutUserinfo(text)}' (use ${AGENTX_USAGE})`);
 }
