@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { CodedError } from '../common/coded-error.js';
-import { parseHostPort, type HostPort } from '../common/host-port.js';
+import { parseHostPort, withoutUserinfo, type HostPort } from '../common/host-port.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
 
 export const COMMANDS = ['check', 'monitor', 'listener'] as const;
@@ -70,10 +70,10 @@ function defaultDockerSocket(env: NodeJS.ProcessEnv): string {
 
 function parseEndpoints(text: string): HostPort[] {
   const parts = text.split(',').map((p) => p.trim());
-  if (parts.some((p) => p === '')) throw new UsageError(`-etcd-host=${text}: give HOST[:PORT] endpoints separated by commas`);
+  if (parts.some((p) => p === '')) throw new UsageError(`-etcd-host=${withoutUserinfo(text)}: give HOST[:PORT] endpoints separated by commas`);
   return parts.map((part) => {
     const parsed = parseHostPort(part.replace(/^https?:\/\//, ''), { defaultPort: ETCD_DEFAULT_PORT });
-    if (!parsed.ok) throw new UsageError(`-etcd-host: '${part}' ${parsed.reason}`);
+    if (!parsed.ok) throw new UsageError(`-etcd-host: '${withoutUserinfo(part)}' ${parsed.reason}`);
     return parsed.value;
   });
 }

@@ -1,4 +1,4 @@
-import { formatHostPort, parseHostPort, type HostPort } from '../common/host-port.js';
+import { formatHostPort, parseHostPort, withoutUserinfo, type HostPort } from '../common/host-port.js';
 import { DEFAULT_COLLECTOR_PORT } from '../common/report.js';
 import { UsageError } from './usage-error.js';
 
@@ -18,13 +18,14 @@ export type ServerAddress = HostPort;
 export function parseServer(text: string, origin: string): ServerSpec {
   const parsed = parseHostPort(text, { defaultPort: DEFAULT_COLLECTOR_PORT, hostOptional: true });
   if (parsed.ok) return parsed.value.host === '' ? { port: parsed.value.port } : parsed.value;
+  const shown = withoutUserinfo(text);
   switch (parsed.problem) {
     case 'bad-port':
-      throw new UsageError(`${origin} '${text}': port must be a number from 1 to 65535`);
+      throw new UsageError(`${origin} '${shown}': port must be a number from 1 to 65535`);
     case 'not-ipv6':
-      throw new UsageError(`${origin} '${text}': ${parsed.reason}`);
+      throw new UsageError(`${origin} '${shown}': ${parsed.reason}`);
     default:
-      throw new UsageError(`${origin} '${text}' ${parsed.reason}`);
+      throw new UsageError(`${origin} '${shown}' ${parsed.reason}`);
   }
 }
 

@@ -55,6 +55,8 @@ describe('checker options, Go-style', () => {
     refused(['check', '-loglevel=LOUD', 'a'], /give one of DEBUG, INFO, NOTICE, WARNING, ERROR, CRITICAL/);
     refused(['check', '-etcd-host=a:99999', 'a'], /'a:99999' has a bad port/);
     refused(['check', '-etcd-host=a,,b', 'a'], /separated by commas/);
+    refused(['check', '-etcd-host=http://root:SEKRIT@10.0.0.1:2379', 'a'], /^-etcd-host: 'http:\/\/\*\*\*@10\.0\.0\.1:2379' holds credentials/);
+    refused(['check', '-etcd-host=root:SEKRIT@a,,b', 'a'], /^-etcd-host=\*\*\*@a,,b: /);
     refused(['check', '-host-ip=somewhere', 'a'], /give an IP address/);
     refused(['check', '-prefix=SERVICE', 'a'], /a path such as \/SERVICE/);
     refused(['check', 'a', '-prefix'], /-prefix needs a value/);

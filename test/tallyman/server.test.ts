@@ -35,6 +35,13 @@ describe('collector address', () => {
     });
   }
 
+  test('an address with credentials is refused without repeating them', () => {
+    assert.throws(
+      () => parseServer('user:SEKRIT@10.0.0.1:8990', 'TALLYMAN_SERVER'),
+      (e: unknown) => e instanceof UsageError && !e.message.includes('SEKRIT') && e.message === "TALLYMAN_SERVER '***@10.0.0.1:8990' holds credentials (USER:PASSWORD@), which are not supported here: give HOST:PORT only",
+    );
+  });
+
   test('IPv6 is printed in brackets', () => {
     assert.equal(formatAddress({ host: '::1', port: 8990 }), '[::1]:8990');
     assert.equal(formatAddress({ host: '127.0.0.1', port: 8990 }), '127.0.0.1:8990');
