@@ -24,7 +24,7 @@ for (let i = 0; i < SERVICES * PER_SERVICE; i++) {
 }
 const reads = buildReadApi({
   registry,
-  access: { httpAllow: [{ family: 4, address: '127.0.0.0', prefix: 8, text: '127.0.0.0/8' }], httpToken: null },
+  access: { httpAllow: [{ family: 4, address: '127.0.0.0', prefix: 8, text: '127.0.0.0/8' }], httpHosts: [], httpToken: null },
   logger: pino({ level: 'silent' }),
   time: systemTime,
   metrics: { reports: { entries: () => [] }, agentx: () => 'off' },

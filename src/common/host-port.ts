@@ -39,6 +39,11 @@ export function withoutUserinfo(text: string): string {
   return `${scheme}***${text.slice(at)}`;
 }
 
+/** An RFC 1123 host name (not an address). */
+export function isHostName(text: string): boolean {
+  return HOST_NAME.test(text) && isIP(text) === 0;
+}
+
 function isHost(text: string): boolean {
   return isIP(text) === 4 || HOST_NAME.test(text);
 }

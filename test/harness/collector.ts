@@ -18,7 +18,7 @@ export const cidr = (text: string): Cidr => {
 };
 
 /** Loopback may read, no token: http-allow and http-token as by default. */
-export const LOOPBACK_READS: ReadApiOptions['access'] = { httpAllow: ['127.0.0.0/8', '::1/128'].map(cidr), httpToken: null };
+export const LOOPBACK_READS: ReadApiOptions['access'] = { httpAllow: ['127.0.0.0/8', '::1/128'].map(cidr), httpHosts: [], httpToken: null };
 
 export const LOOPBACK_AND_PRIVATE = ['127.0.0.0/8', '::1/128', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'].map(cidr);
 

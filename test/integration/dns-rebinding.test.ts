@@ -59,7 +59,7 @@ describe('the read listener against DNS rebinding (a web page reaching it by its
       assert.equal(body.code, 'READ_HOST_NOT_ALLOWED', path);
       assert.equal(
         body.error,
-        `this read listener answers requests for 'attacker.example:${s.readPort}' only with a token: use its address (http://127.0.0.1:${s.readPort}), localhost or this host's name, or set http-token to reach it by other names`,
+        `this read listener answers requests for 'attacker.example:${s.readPort}' only with a token: use its address (http://127.0.0.1:${s.readPort}), localhost or this host's name, name it in http-host, or set http-token`,
       );
       assert.doesNotMatch(r.body, /orders table/);
     }
@@ -82,6 +82,17 @@ describe('the read listener against DNS rebinding (a web page reaching it by its
     for (const host of ['localhost.attacker.example', '127.0.0.1.nip.io', 'localhost.', '::1']) {
       assert.equal((await get('/v1/services', host)).status, 421, `Host: '${host}'`);
     }
+  });
+
+  test('http-host adds names to read by without a token, from the next reload, in any case', async () => {
+    const host = `Metrics.Example.NET:${s.readPort}`;
+    assert.equal((await get('/v1/services/DB', host)).status, 421);
+    s.rewrite('service DB; http-host metrics.example.net prometheus-target;');
+    s.process.child.kill('SIGHUP');
+    await waitFor('the reload to add http-host', async () => (await get('/v1/services/DB', host)).status === 200);
+    assert.match((await get('/v1/services/DB', host)).body, /orders table ok/);
+    assert.equal((await get('/v1/services/DB', 'prometheus-target')).status, 200);
+    assert.equal((await get('/v1/services/DB', 'attacker.example')).status, 421, 'other names stay refused');
   });
 
   test('with http-token set, any name reads with the token (a browser never sends one by itself), none without it', async () => {

@@ -93,6 +93,8 @@ export interface Config {
   httpListen: HostPort[];
   /** Who may read. [loopback] */
   httpAllow: Cidr[];
+  /** More names the read listener answers to without a token (DNS rebinding), lower-cased. [none] */
+  httpHosts: string[];
   /** Reads must carry `Authorization: Bearer TOKEN`; null: no token needed. */
   httpToken: string | null;
   /** Open connections per listen and http-listen address, from allowed sources only; more are closed at once. [512] */

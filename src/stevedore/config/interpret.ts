@@ -120,7 +120,7 @@ function blankDraft(): Draft {
     // Placeholders: every field without a null default is set from the table's defaults.
     settings: {
       listen: [], agentxSocket: null, agentxPingIntervalMs: 0, snmpListen: null, snmpCommunity: null, snmpContact: '', snmpLocation: '', snmpUsers: [], snmpTrapSinks: [], ttlMs: 0, expireMs: 0,
-      maxOutputBytes: 0, maxInstances: 0, allow: [], deny: [], token: null, rateLimit: null, httpListen: [], httpAllow: [], httpToken: null, maxConnections: 0, stateFile: null, pidfile: null, user: null,
+      maxOutputBytes: 0, maxInstances: 0, allow: [], deny: [], token: null, rateLimit: null, httpListen: [], httpAllow: [], httpHosts: [], httpToken: null, maxConnections: 0, stateFile: null, pidfile: null, user: null,
       group: null, logLevel: 'info', syslog: false, syslogFacility: '', syslogTag: '', dockerSocket: null, verifySource: false,
       dockerHealth: false, autoServices: true,
       dockerChecks: false, etcdEndpoints: [], etcdPrefix: '', etcdTtlSeconds: 0,

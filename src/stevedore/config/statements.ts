@@ -15,7 +15,7 @@ import { parseCidr } from './values/cidr.js';
 import { parseCount } from './values/count.js';
 import { parseDuration } from './values/duration.js';
 import { parseEtcdPrefix, parseLeaseTtl } from './values/etcd.js';
-import { parseAccount, parseClusterName, parseCommunity, parseDescription, parseDisplayString, parseServiceName, parseSyslogTag, parseToken } from './values/names.js';
+import { parseAccount, parseClusterName, parseCommunity, parseDescription, parseDisplayString, parseHttpHost, parseServiceName, parseSyslogTag, parseToken } from './values/names.js';
 import { parseSize } from './values/size.js';
 import { valid, type Value } from './values/value.js';
 
@@ -420,6 +420,11 @@ export const STATEMENTS: readonly StatementSpec<Draft>[] = [
     name: 'http-allow', synopsis: 'CIDR...', help: 'who may read from http-listen (repeatable)', default: { args: LOOPBACK },
     check: (arg) => parseCidr(arg.value),
     store: (draft, value) => void draft.settings.httpAllow.push(value),
+  }),
+  many<Draft, string>({
+    name: 'http-host', synopsis: 'NAME...', help: "more names the read listener answers to without http-token (repeatable; its addresses, localhost and this host's name always)", default: { shown: 'none' },
+    check: (arg) => parseHttpHost(arg.value),
+    store: (draft, value) => void draft.settings.httpHosts.push(value),
   }),
   one<Draft, string>({
     name: 'http-token', synopsis: 'STRING', help: 'reads must carry it (Authorization: Bearer); without it, only requests addressed to an IP address, localhost or this host\'s name are answered (DNS rebinding)', default: { shown: 'none' },

@@ -41,7 +41,7 @@ export interface ReadApi {
 }
 
 /** What read access depends on, to tell whether a reload changed it (the token as given: never shown). */
-const accessKey = (settings: ReadAccessSettings): string => JSON.stringify([settings.httpAllow.map((c) => c.text), settings.httpToken]);
+const accessKey = (settings: ReadAccessSettings): string => JSON.stringify([settings.httpAllow.map((c) => c.text), settings.httpHosts, settings.httpToken]);
 
 export const READ_ROUTES = ['GET /', 'GET /v1/services', 'GET /v1/services/NAME', 'GET /v1/health', 'GET /metrics', `GET ${EVENTS_PATH}`, 'GET /v1/cluster', 'GET /v1/cluster/services/NAME'];
 

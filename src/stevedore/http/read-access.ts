@@ -6,7 +6,7 @@ import type { Config } from '../config/config.js';
 import { AccessList, normaliseAddress } from '../collector/access-list.js';
 import { isOwnHost, ownHostNames } from './host-header.js';
 
-export type ReadAccessSettings = Pick<Config, 'httpAllow' | 'httpToken'>;
+export type ReadAccessSettings = Pick<Config, 'httpAllow' | 'httpHosts' | 'httpToken'>;
 
 /** A read request as access sees it. */
 export interface ReadRequest {
@@ -39,16 +39,19 @@ export class ReadRefusal extends CodedError {
 export class ReadAccess {
   private access!: AccessList;
   private bearer: BearerCheck | null = null;
-  private readonly hostNames: ReadonlySet<string>;
+  private hostNames!: ReadonlySet<string>;
 
   /** `ownName`: this host's name (os.hostname() by default). */
-  constructor(settings: ReadAccessSettings, ownName: string = hostname()) {
-    this.hostNames = ownHostNames(ownName);
+  constructor(
+    settings: ReadAccessSettings,
+    private readonly ownName: string = hostname(),
+  ) {
     this.update(settings);
   }
 
   update(settings: ReadAccessSettings): void {
     this.access = new AccessList(settings.httpAllow, []);
+    this.hostNames = new Set([...ownHostNames(this.ownName), ...settings.httpHosts]);
     this.bearer = settings.httpToken === null ? null : new BearerCheck(settings.httpToken);
   }
 
@@ -77,6 +80,6 @@ function misdirected(request: ReadRequest): ReadRefusal {
   return new ReadRefusal(
     421,
     'READ_HOST_NOT_ALLOWED',
-    `this read listener answers requests for '${request.host!.slice(0, 100)}' only with a token: use its address (${address}), localhost or this host's name, or set http-token to reach it by other names`,
+    `this read listener answers requests for '${request.host!.slice(0, 100)}' only with a token: use its address (${address}), localhost or this host's name, name it in http-host, or set http-token`,
   );
 }

@@ -77,6 +77,7 @@ export function defaults(overrides: Partial<CheckedConfig> = {}): CheckedConfig 
       { family: 4, address: '127.0.0.0', prefix: 8, text: '127.0.0.0/8' },
       { family: 6, address: '::1', prefix: 128, text: '::1/128' },
     ],
+    httpHosts: [],
     httpToken: null,
     maxConnections: 512,
     stateFile: null,

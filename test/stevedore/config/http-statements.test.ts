@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { check, defaults } from './check.js';
 
-describe('http-listen, http-allow, http-token', () => {
+describe('http-listen, http-allow, http-host, http-token', () => {
   test('by default reads are on 127.0.0.1:8991, for loopback, with no token', async () => {
     const { config } = await check('service DB;\n');
     assert.deepEqual(config, defaults());
@@ -14,6 +14,17 @@ describe('http-listen, http-allow, http-token', () => {
     assert.deepEqual(config?.httpListen, [{ host: '127.0.0.1', port: 9100 }, { host: '::1', port: 9100 }]);
     assert.deepEqual(config?.httpAllow.map((c) => c.text), ['10.1.0.0/16']);
     assert.equal(config?.httpToken, 's3cret-T0ken');
+  });
+
+  test('http-host names, lower-cased and without a final dot; an address or a bad name is refused, saying why', async () => {
+    const ok = await check('service DB;\nhttp-host Metrics.Example.NET. prom;\nhttp-host other.example;\n');
+    assert.deepEqual(ok.errors, []);
+    assert.deepEqual(ok.config?.httpHosts, ['metrics.example.net', 'prom', 'other.example']);
+    const bad = await check('service DB;\nhttp-host 10.0.0.1 under_score;\n');
+    assert.deepEqual(bad.errors, [
+      "test.conf:2:11: bad http-host '10.0.0.1' (a DNS name such as stevedore.example.net; addresses need no http-host)",
+      "test.conf:2:20: bad http-host 'under_score' (a DNS name such as stevedore.example.net; addresses need no http-host)",
+    ]);
   });
 
   test('http-listen none turns the read listener off', async () => {

@@ -18,8 +18,8 @@ const NAMES_OF_THE_ISSUE = [
   'rate-limit', 'max-connections',
   // Issue 13: the embedded SNMP agent.
   'snmp-contact', 'snmp-location', 'snmp-user', 'snmp-trap-sink',
-  // Issue 14: reads on their own listener.
-  'http-listen', 'http-allow', 'http-token',
+  // Issue 14: reads on their own listener (http-host: names read by without a token, see decisions.md).
+  'http-listen', 'http-allow', 'http-host', 'http-token',
   // Issue 10: Docker's own health checks.
   'docker-health', 'auto-services',
   // Issue 11: docker-checks and the etcd sink (etcd-ttl: the lease's TTL, see decisions.md).

@@ -58,7 +58,7 @@ describe('with the read listener on every address, or off', { timeout: 30_000 },
 
 describe('http-allow and http-token', { timeout: 30_000 }, () => {
   test('a source outside http-allow is refused (403), whatever path it asks for', async () => {
-    const c = await startCollector({ reads: { httpAllow: [cidr('10.0.0.0/8')], httpToken: null } });
+    const c = await startCollector({ reads: { httpAllow: [cidr('10.0.0.0/8')], httpHosts: [], httpToken: null } });
     try {
       for (const path of ['/v1/services', '/metrics', '/v1/events', '/']) {
         const r = await c.get(path);
@@ -96,7 +96,7 @@ describe('http-allow and http-token', { timeout: 30_000 }, () => {
     const c = await startCollector();
     try {
       assert.equal((await c.get('/v1/services')).status, 200);
-      c.reads.reconfigure({ httpAllow: [cidr('10.0.0.0/8')], httpToken: null });
+      c.reads.reconfigure({ httpAllow: [cidr('10.0.0.0/8')], httpHosts: [], httpToken: null });
       assert.equal((await c.get('/v1/services')).status, 403);
       c.reads.reconfigure({ ...LOOPBACK_READS, httpToken: TOKEN });
       assert.equal((await c.get('/v1/services')).status, 401);

@@ -1,5 +1,6 @@
 /** Names and free text: service names, accounts, the SNMP community, syslog tags, the token. */
 import { BEARER_TOKEN_RULE, isBearerToken } from '../../../common/bearer-token.js';
+import { isHostName } from '../../../common/host-port.js';
 import { isServiceName, SERVICE_NAME_RULE } from '../../../common/service-name.js';
 import { invalid, valid, type Value } from './value.js';
 
@@ -34,6 +35,12 @@ export function parseSyslogTag(text: string): Value<string> {
 export function parseToken(text: string): Value<string> {
   // The token is a secret: messages do not repeat it.
   return isBearerToken(text) ? valid(text) : invalid('CONFIG_BAD_TEXT', `bad token: use ${BEARER_TOKEN_RULE} (a bearer token, as tallyman --token takes)`);
+}
+
+/** A name the read listener answers to (http-host): a DNS name, lower-cased, without a final dot. */
+export function parseHttpHost(text: string): Value<string> {
+  const name = text.toLowerCase().replace(/\.$/, '');
+  return isHostName(name) ? valid(name) : invalid('CONFIG_BAD_NAME', `bad http-host '${text}' (a DNS name such as stevedore.example.net; addresses need no http-host)`);
 }
 
 /** tallymanServiceDescr is a DisplayString: at most 255 octets. */
