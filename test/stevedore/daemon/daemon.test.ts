@@ -267,7 +267,7 @@ describe('stevedore as a daemon', { timeout: 60_000 }, () => {
         const { conf } = await ownPorts(`pelt-${signal}.conf`);
         const s = await startedAlone(`pelt-${signal}`, conf);
         try {
-          // Until it says it stops: a signal that comes as the process exits meets Node.js's own teardown.
+          // Until it says it stops: what comes after that is no longer start-up.
           assert.ok((await pelt(s.pid, signal, () => /stopp/.test(s.log()))) > 0);
         } finally {
           assert.deepEqual(await s.stop(), { code: 0, signal: null }, s.log());
