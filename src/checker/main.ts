@@ -1,3 +1,4 @@
+import type { EarlySignals } from '../common/early-signals.js';
 import { systemTime, type Time } from '../common/time.js';
 import { ContainerEvents } from '../docker/container-events.js';
 import { EngineApi } from '../docker/engine-api.js';
@@ -17,17 +18,22 @@ import { parseOptions, USAGE, UsageError, type Options } from './options.js';
 const EXIT_USAGE = 64;
 const EXIT_FAILURE = 1;
 
-/** checker's command line: resolves the exit status. */
-export async function main(argv: readonly string[], time: Time = systemTime): Promise<number> {
+/** SIGTERM and SIGINT, taken from checker's first line (bin/checker.ts). */
+export type StopSignals = Pick<EarlySignals<'SIGTERM' | 'SIGINT'>, 'attach' | 'release'>;
+
+/** checker's command line: resolves the exit status. Only monitor and listener handle `signals`. */
+export async function main(argv: readonly string[], signals: StopSignals, time: Time = systemTime): Promise<number> {
   let options: Options;
   try {
     const parsed = parseOptions(argv);
     if (parsed.help) {
+      signals.release();
       process.stdout.write(`${USAGE}\n`);
       return 0;
     }
     options = parsed.options;
   } catch (error) {
+    signals.release();
     if (!(error instanceof UsageError)) throw error;
     if (argv.find((a) => !a.startsWith('-')) === 'check') {
       process.stdout.write(`${nagiosLine({ state: 'UNKNOWN', text: `bad usage: ${error.message}` })}\n`);
@@ -36,7 +42,9 @@ export async function main(argv: readonly string[], time: Time = systemTime): Pr
     process.stderr.write(`checker: ${error.message}\n${USAGE}\n`);
     return EXIT_USAGE;
   }
-  return options.command === 'check' ? check(options, time) : serve(options, time);
+  if (options.command !== 'check') return serve(options, signals, time);
+  signals.release();
+  return check(options, time);
 }
 
 /** The Nagios line first; log lines (at -loglevel) after it, as the plugin's long output. */
@@ -49,8 +57,18 @@ async function check(options: Options, time: Time): Promise<number> {
   return NAGIOS_EXIT[result.state];
 }
 
-/** monitor and listener: run until the container is removed (monitor) or SIGTERM/SIGINT. */
-async function serve(options: Options, time: Time): Promise<number> {
+/**
+ * monitor and listener: run until the container is removed (monitor) or SIGTERM/SIGINT. One
+ * that comes before they run (from checker's first line on) ends them with status 0 too.
+ */
+async function serve(options: Options, signals: StopSignals, time: Time): Promise<number> {
+  // The first stop is orderly; a second one, while it goes on, has the default action again.
+  const stopRequested = new Promise<NodeJS.Signals>((resolve) =>
+    signals.attach((signal) => {
+      signals.release();
+      resolve(signal);
+    }),
+  );
   const log = new CheckerLog({
     level: options.logLevel,
     stdout: options.stdout ? (line) => process.stdout.write(`${new Date(time.wall()).toISOString()} ${line}\n`) : null,
@@ -75,7 +93,13 @@ async function serve(options: Options, time: Time): Promise<number> {
     stop = () => listener.stop();
     ended = new Promise<number>(() => {});
   } else {
-    const started = await startMonitor(options.container as string, deps);
+    const started = await Promise.race([startMonitor(options.container as string, deps), stopRequested.then((signal) => ({ stoppedBy: signal }))]);
+    if (typeof started !== 'string' && 'stoppedBy' in started) {
+      log.info(`${started.stoppedBy} while starting: no key written, exiting`);
+      etcd.close();
+      await log.close();
+      return 0;
+    }
     if (typeof started === 'string') {
       log.error(started);
       if (!options.stdout) process.stderr.write(`checker: ${started}\n`);
@@ -89,13 +113,10 @@ async function serve(options: Options, time: Time): Promise<number> {
       return 0;
     });
   }
-  const signalled = new Promise<number>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals): void => {
-      log.info(`${signal}: deleting the keys held, then exiting`);
-      void stop().then(() => resolve(0));
-    };
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
+  const signalled = stopRequested.then(async (signal) => {
+    log.info(`${signal}: deleting the keys held, then exiting`);
+    await stop();
+    return 0;
   });
   const code = await Promise.race([ended, signalled]);
   etcd.close();

@@ -30,6 +30,8 @@ const USM = 3;
 const TIME_WINDOW = 150;
 /** RFC 3414 section 2.2.1: snmpEngineBoots at this value means the engine must be reconfigured. */
 const MAX_BOOTS = 0x7fffffff;
+/** RFC 3411 section 2.8: the Confirmed Class, the PDUs a report may answer. */
+const CONFIRMED = new Set<number>([PduType.GetRequest, PduType.GetNextRequest, PduType.GetBulkRequest, PduType.SetRequest, PduType.InformRequest]);
 /** RFC 3412 section 6: msgMaxSize is at least 484. */
 const MIN_MAX_SIZE = 484;
 
@@ -68,7 +70,6 @@ class ReportError extends Error {
     readonly stat: UsmStatName,
     /** The report is authenticated with this user's key (notInTimeWindow: RFC 3414 section 3.2 step 7b). */
     readonly authenticatedAs: LocalUser | null = null,
-    readonly requestId = 0,
   ) {
     super(stat);
   }
@@ -138,9 +139,12 @@ export class Usm implements V3Processing {
       if (error instanceof ReportError) {
         this.stats[error.stat]++;
         if (error.stat !== 'usmStatsNotInTimeWindows' && error.stat !== 'usmStatsUnknownEngineIDs') agent.authenticationFailed(source, m.userName.toString('utf8'));
-        // RFC 3412 section 7.1 step 3: a report only to a message that asked for one.
+        // RFC 3412 section 7.1 step 3b: a report only to a message that asked for one, and
+        // never to a PDU of the Unconfirmed Class (RFC 3411 section 2.8) when it can be read.
         if (!(m.flags & Flag.reportable)) return null;
-        return this.report(m, error);
+        const request = plaintextPdu(bytes, m);
+        if (request && !CONFIRMED.has(request.type)) return null;
+        return this.report(m, error, request?.requestId ?? 0);
       }
       if (error instanceof BerError) {
         agent.counters.malformed++;
@@ -182,10 +186,14 @@ export class Usm implements V3Processing {
     return { type: PduType.Response, requestId: pdu.requestId, errorStatus: ErrorStatus.authorizationError, errorIndex: 0, varbinds: pdu.names.map((name) => ({ name, value: NULL_VALUE })) };
   }
 
-  /** RFC 3414 section 3.1.1: a Report-PDU naming the counter, with the engine's id, boots and time. */
-  private report(m: Incoming, error: ReportError): Buffer | null {
+  /**
+   * RFC 3414 section 3.1.1: a Report-PDU naming the counter, with the engine's id, boots and
+   * time, and the request's msgID. RFC 3412 section 7.1 step 3c: its request-id is the
+   * request's when the PDU could be read, else 0.
+   */
+  private report(m: Incoming, error: ReportError, requestId: number): Buffer | null {
     const varbinds: VarBind[] = [{ name: [...usmStats[error.stat], 0], value: counter32(this.stats[error.stat]) }];
-    const pdu: ResponsePdu = { type: PduType.Report, requestId: error.requestId, errorStatus: NO_ERROR, errorIndex: 0, varbinds };
+    const pdu: ResponsePdu = { type: PduType.Report, requestId, errorStatus: NO_ERROR, errorIndex: 0, varbinds };
     const user = error.authenticatedAs;
     return this.encode(m.msgId, user ? Flag.auth : 0, user ?? { name: m.userName, auth: null, priv: null }, pdu, Math.min(m.maxSize, MAX_UDP_PAYLOAD), false);
   }
@@ -266,6 +274,21 @@ function readScoped(scoped: Buffer, decryptedFor: LocalUser | null): RequestPdu 
     return readPdu(r);
   } catch (error) {
     if (error instanceof BerError && decryptedFor) throw new ReportError('usmStatsDecryptionErrors', decryptedFor);
+    throw error;
+  }
+}
+
+/**
+ * The request's PDU when the USM refused the message but its ScopedPDU is plaintext (no
+ * privacy flag): what RFC 3412 section 7.2 step 6a hands to the report. Null when it is
+ * encrypted (never decrypted, or not decryptable) or no PDU.
+ */
+function plaintextPdu(bytes: Buffer, m: Incoming): RequestPdu | null {
+  if (m.flags & Flag.priv) return null;
+  try {
+    return readScoped(bytes.subarray(m.data.tlvStart, m.data.end), null);
+  } catch (error) {
+    if (error instanceof BerError) return null;
     throw error;
   }
 }

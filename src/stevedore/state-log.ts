@@ -1,5 +1,5 @@
 import type { Logger } from './logging/logger.js';
-import type { HostnameConflict, RegistryEvent, StateChange } from './registry/events.js';
+import type { ConflictSource, HostnameConflict, HostnameConflictEnded, RegistryEvent, StateChange } from './registry/events.js';
 
 const REMOVED = {
   expired: 'stale for the expire time',
@@ -16,6 +16,7 @@ const named = (state: string | null): string => state ?? 'absent';
 export function logRegistryEvent(log: Logger, event: RegistryEvent): void {
   if (event.kind === 'reported') return;
   if (event.kind === 'conflict') logConflict(log, event);
+  else if (event.kind === 'conflict-ended') logConflictEnded(log, event);
   else logStateChange(log, event);
 }
 
@@ -38,9 +39,20 @@ function logStateChange(log: Logger, change: StateChange): void {
 
 /** The registry announces a conflict when it begins and at most once a minute while it lasts. */
 function logConflict(log: Logger, conflict: HostnameConflict): void {
-  const sources = conflict.sources.map((s) => (s.container === null ? s.address : `${s.address} (container ${s.container})`));
+  const sources = conflict.sources.map(sourceName);
   log.warn(
-    { service: conflict.service, hostname: conflict.hostname, sources: conflict.sources.map((s) => ({ ...s, lastSeen: new Date(s.lastSeen).toISOString() })), since: new Date(conflict.since).toISOString() },
+    { service: conflict.service, hostname: conflict.hostname, sources: conflict.sources.map(sourceFields), since: new Date(conflict.since).toISOString() },
     `instance ${conflict.service}/${conflict.hostname} is reported by ${sources.length} sources: ${sources.join(', ')}; its state is the worst of theirs until one is left (give each replica its own hostname) (logged once a minute)`,
   );
 }
+
+/** Its end, once: the instance is back to one source and that source's own state. */
+function logConflictEnded(log: Logger, ended: HostnameConflictEnded): void {
+  log.info(
+    { service: ended.service, hostname: ended.hostname, source: sourceFields(ended.source), since: new Date(ended.since).toISOString() },
+    `instance ${ended.service}/${ended.hostname} is reported by one source again: ${sourceName(ended.source)}; the conflict since ${new Date(ended.since).toISOString()} is over`,
+  );
+}
+
+const sourceName = (s: ConflictSource): string => (s.container === null ? s.address : `${s.address} (container ${s.container})`);
+const sourceFields = (s: ConflictSource): Record<string, unknown> => ({ ...s, lastSeen: new Date(s.lastSeen).toISOString() });

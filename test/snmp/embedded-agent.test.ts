@@ -234,6 +234,97 @@ describe('the embedded agent against independent clients and receivers', TIMEOUT
     assert.equal(after.malformed! - before.malformed!, garbage.length);
   });
 
+  describe('Report-PDUs carry the request\'s msgID and, where it can be read, its request-id', () => {
+    // SNMPv3 messages written by hand (BER, short lengths), independently of the agent's codec.
+    const tlv = (tag: number, ...parts: Buffer[]): Buffer => {
+      const body = Buffer.concat(parts);
+      assert.ok(body.length < 128);
+      return Buffer.concat([Buffer.of(tag, body.length), body]);
+    };
+    /** A non-negative INTEGER in its fewest octets (X.690 section 8.3.2). */
+    const int = (n: number): Buffer => {
+      const hex = n.toString(16).padStart(2 * Math.ceil(n.toString(16).length / 2), '0');
+      return tlv(0x02, Buffer.from(Number.parseInt(hex[0]!, 16) >= 8 ? `00${hex}` : hex, 'hex'));
+    };
+    const octets = (b: Buffer | string): Buffer => tlv(0x04, typeof b === 'string' ? Buffer.from(b) : b);
+    /** msgFlags: reportable (4), plus auth (1) and priv (2) when asked. */
+    const message = (o: { msgId: number; flags: number; engineId: string; user: string; scoped: Buffer }): Buffer => {
+      const secret = o.flags & 2;
+      const usm = tlv(0x30, octets(Buffer.from(o.engineId, 'hex')), int(0), int(0), octets(o.user), octets(Buffer.alloc(o.flags & 1 ? 12 : 0)), octets(Buffer.alloc(secret ? 8 : 0)));
+      return tlv(0x30, int(3), tlv(0x30, int(o.msgId), int(65507), octets(Buffer.of(o.flags)), int(3)), octets(usm), o.scoped);
+    };
+    const scoped = (pduTag: number, requestId: number): Buffer =>
+      tlv(0x30, octets(''), octets(''), tlv(pduTag, int(requestId), int(0), int(0), tlv(0x30, tlv(0x30, tlv(0x06, Buffer.from('2b06010201010500', 'hex')), Buffer.of(0x05, 0x00)))));
+
+    /** The children of a constructed TLV (definite lengths, as any agent writes them). */
+    const children = (b: Buffer): { tag: number; value: Buffer }[] => {
+      const out: { tag: number; value: Buffer }[] = [];
+      for (let at = 0; at < b.length; ) {
+        const tag = b[at]!;
+        let length = b[at + 1]!;
+        let start = at + 2;
+        if (length & 0x80) {
+          const n = length & 0x7f;
+          length = b.readUIntBE(start, n);
+          start += n;
+        }
+        out.push({ tag, value: b.subarray(start, start + length) });
+        at = start + length;
+      }
+      return out;
+    };
+    const integer = (b: Buffer): number => b.readIntBE(0, b.length);
+    /** msgID, the PDU's tag and request-id, and the first varbind's name (hex) of a plaintext answer. */
+    const decode = (answer: Buffer) => {
+      const [, global, , scopedPdu] = children(children(answer)[0]!.value);
+      const pdu = children(scopedPdu!.value)[2]!;
+      const [requestId, , , varbinds] = children(pdu.value);
+      const name = children(children(varbinds!.value)[0]!.value)[0]!.value.toString('hex');
+      return { msgId: integer(children(global!.value)[0]!.value), pdu: pdu.tag, requestId: integer(requestId!.value), name };
+    };
+    /** Sends each message in turn on one socket; resolves with the first answer. */
+    const exchange = (...messages: Buffer[]): Promise<Buffer> => {
+      const socket = createSocket('udp4');
+      const [host, port] = agent.split(':') as [string, string];
+      return new Promise<Buffer>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no answer from the embedded agent')), 5000);
+        socket.once('message', (answer) => {
+          clearTimeout(timer);
+          resolve(answer);
+        });
+        for (const m of messages) socket.send(m, Number(port), host);
+      }).finally(() => socket.close());
+    };
+    const GET = 0xa0;
+    const REPORT = 0xa8;
+    /** usmStats (1.3.6.1.6.3.15.1.1) .N.0 as BER contents. */
+    const usmStat = (n: number): string => `2b060106030f0101${n.toString(16).padStart(2, '0')}00`;
+
+    test('engine discovery (unknownEngineID) echoes the request-id and msgID', async () => {
+      const answer = await exchange(message({ msgId: 0x12345678, flags: 4, engineId: '', user: '', scoped: scoped(GET, 0x5eadbeef) }));
+      assert.deepEqual(decode(answer), { msgId: 0x12345678, pdu: REPORT, requestId: 0x5eadbeef, name: usmStat(4) });
+    });
+
+    test('an unknown user at the right engine (unknownUserName) echoes them too', async () => {
+      const answer = await exchange(message({ msgId: 7, flags: 4, engineId: ENGINE_ID, user: 'nobody', scoped: scoped(GET, 4242) }));
+      assert.deepEqual(decode(answer), { msgId: 7, pdu: REPORT, requestId: 4242, name: usmStat(3) });
+    });
+
+    test('an encrypted ScopedPDU that is never decrypted: request-id 0, msgID echoed', async () => {
+      const answer = await exchange(message({ msgId: 99, flags: 7, engineId: '', user: 'ops', scoped: octets(Buffer.alloc(40, 0x5a)) }));
+      // The report itself is plaintext: it goes at noAuthNoPriv.
+      assert.deepEqual(decode(answer), { msgId: 99, pdu: REPORT, requestId: 0, name: usmStat(4) });
+    });
+
+    test('no report to a PDU that asks for no answer (a Report sent with the reportable flag): the next request is answered first', async () => {
+      const answer = await exchange(
+        message({ msgId: 1, flags: 4, engineId: '', user: '', scoped: scoped(REPORT, 111) }),
+        message({ msgId: 2, flags: 4, engineId: '', user: '', scoped: scoped(GET, 222) }),
+      );
+      assert.deepEqual(decode(answer), { msgId: 2, pdu: REPORT, requestId: 222, name: usmStat(4) });
+    });
+  });
+
   test('no secret in the log or the health answer', async () => {
     const text = stevedore.process.log() + JSON.stringify((await stevedore.get('/v1/health')).body);
     for (const secret of ['authpass1', 'privpass1', ...USERS.map((u) => `${u.name} auth`)]) assert.ok(!text.includes(secret), secret);

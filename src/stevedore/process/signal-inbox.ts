@@ -1,4 +1,5 @@
 import { CodedError } from '../../common/coded-error.js';
+import { EarlySignals } from '../../common/early-signals.js';
 
 export type StopReason = 'SIGTERM' | 'SIGINT' | 'supervisor gone';
 
@@ -31,9 +32,7 @@ export class SignalInbox {
   private reloadPending = false;
 
   constructor() {
-    process.on('SIGHUP', () => this.reload());
-    process.on('SIGTERM', () => this.stop('SIGTERM'));
-    process.on('SIGINT', () => this.stop('SIGINT'));
+    new EarlySignals(['SIGTERM', 'SIGINT', 'SIGHUP'] as const).attach((signal) => (signal === 'SIGHUP' ? this.reload() : this.stop(signal)));
   }
 
   /** From now on signals go to these handlers; what came before is delivered now. */

@@ -25,6 +25,11 @@ type SupervisorState = 'starting' | 'running' | 'restarting' | 'stopping' | 'sto
  * Keeps one worker process running: restarts it with backoff when it dies, gives up with a
  * clear message on a crash loop, and passes SIGTERM, SIGINT and SIGHUP on to it. A worker that
  * fails at start-up for a reason a restart cannot fix (it says so) is not restarted.
+ *
+ * A SIGHUP is passed on only to a worker that serves: one that is still starting may not take
+ * signals yet (Node.js gives them their default action until its first line runs), so a
+ * reload asked meanwhile waits for the worker's 'ready', and is sent then, once. A worker not
+ * yet forked (restarting) reads the configuration anew: nothing waits for it.
  */
 export function supervise(
   argv: readonly string[],
@@ -41,6 +46,8 @@ export function supervise(
     let restartTimer: TimerHandle | undefined;
     /** The signal passed on to the worker to stop it. */
     let stopSignal: NodeJS.Signals | undefined;
+    /** A reload asked while the worker starts: sent when it is ready. */
+    let reloadWaiting = false;
 
     const setState = (to: SupervisorState): void => {
       log.debug({ from: state, to }, `supervisor: ${state} -> ${to}`);
@@ -50,11 +57,14 @@ export function supervise(
     const start = (): void => {
       const child = fork(argv[0] as string, argv.slice(1), { env: { ...workerEnvironment(process.env), STEVEDORE_READY_FD: '' }, stdio: 'inherit' });
       worker = child;
+      reloadWaiting = false;
       child.on('message', (message: ReadinessMessage) => {
         // A worker told to stop may still say it is ready (it got there first): it stops all the same.
         if (message.type === 'ready' && state !== 'stopping') {
           setState('running');
           readiness.ready();
+          if (reloadWaiting) child.kill('SIGHUP');
+          reloadWaiting = false;
         } else if (message.type === 'fatal') {
           log.error({ reason: message.message }, `stevedore cannot start: ${message.message}`);
           readiness.fatal(message.message);
@@ -98,7 +108,11 @@ export function supervise(
         resolve(0);
       }
     };
-    signals.attach({ stop, reload: () => worker?.kill('SIGHUP') });
+    const reload = (): void => {
+      if (state === 'running') worker?.kill('SIGHUP');
+      else reloadWaiting = worker !== undefined;
+    };
+    signals.attach({ stop, reload });
     start();
   });
 }

@@ -60,8 +60,22 @@ export interface HostnameConflict {
   since: number;
 }
 
+/**
+ * A hostname conflict is over: every source but one has been silent for the ttl, and the
+ * instance's state is that source's own again. Emitted once, with the result that ended it.
+ */
+export interface HostnameConflictEnded {
+  kind: 'conflict-ended';
+  service: string;
+  hostname: string;
+  /** The one source left. */
+  source: ConflictSource;
+  /** Wall time the conflict began. */
+  since: number;
+}
+
 /** The one stream every sink subscribes to. Writes and the sweeper emit; reads never do. */
-export type RegistryEvent = StateChange | InstanceReported | HostnameConflict;
+export type RegistryEvent = StateChange | InstanceReported | HostnameConflict | HostnameConflictEnded;
 
 export type RegistryListener = (event: RegistryEvent) => void;
 

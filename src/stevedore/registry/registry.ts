@@ -193,10 +193,12 @@ export class Registry implements RegistryReader, RegistryWriter, RegistryEvents,
       };
       instance.conflict = Conflict.begin(last, next);
     } else if (!instance.conflict.record(next, ttlMs)) {
+      const since = instance.conflict.since;
       instance.conflict = null;
+      this.emit({ kind: 'conflict-ended', service: service.name, hostname: instance.hostname, source: { address: next.address, container: next.containerName, lastSeen: next.wall }, since });
+      return next.verdict;
     }
     const conflict = instance.conflict;
-    if (conflict === null) return next.verdict;
     if (conflict.announce(next.at)) {
       this.emit({ kind: 'conflict', service: service.name, hostname: instance.hostname, sources: conflict.described(), since: conflict.since });
     }

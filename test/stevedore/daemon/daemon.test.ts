@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { STEVEDORE, TALLYMAN } from '../../harness/built.js';
+import { catchesSignal } from '../../harness/catches-signal.js';
 import { freePort } from '../../harness/free-port.js';
 import { processAlive } from '../../harness/process-alive.js';
 import { runCli, startCli } from '../../harness/run-cli.js';
@@ -231,6 +233,81 @@ describe('stevedore as a daemon', { timeout: 60_000 }, () => {
         process.kill(s.pid, 'SIGHUP');
         await waitFor('it to serve, then reload', () => s.log().includes('configuration reloaded'), 15_000);
         assert.ok((await fetch(`http://127.0.0.1:${readPort}/v1/health`)).ok);
+      } finally {
+        assert.deepEqual(await s.stop(), { code: 0, signal: null });
+      }
+    });
+
+    /** A configuration of its own ports, and the read port. */
+    const ownPorts = async (name: string): Promise<{ conf: string; readPort: number }> => {
+      const [port, readPort] = [await freePort(), await freePort()];
+      const conf = dir.file(name);
+      writeFileSync(conf, `service DB; listen 127.0.0.1:${port}; http-listen 127.0.0.1:${readPort}; agentx-socket none; state-file ${dir.file(`${name}.state`)};`);
+      return { conf, readPort };
+    };
+    /**
+     * Sends `signal` to `pid` from the first moment stevedore takes its signals (SIGHUP, the last
+     * it takes at its first line), every few ms, until `until` holds; how many it sent.
+     */
+    const pelt = async (pid: number, signal: NodeJS.Signals, until: () => boolean): Promise<number> => {
+      await waitFor('stevedore to take its signals', () => catchesSignal(pid, 'SIGHUP'), 10_000, 1);
+      let sent = 0;
+      while (!until()) {
+        process.kill(pid, signal);
+        sent++;
+        await sleep(5);
+      }
+      return sent;
+    };
+    const startedAlone = (name: string, conf: string, args: readonly string[] = ['-s']) =>
+      startProcess({ name, command: process.execPath, args: [STEVEDORE, '-F', ...args, '-f', conf], dir: dir.path, ready: () => true });
+
+    test('SIGTERM or SIGINT again and again from the first moment stevedore can take it: it stops with status 0, never by the signal', async () => {
+      for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+        const { conf } = await ownPorts(`pelt-${signal}.conf`);
+        const s = await startedAlone(`pelt-${signal}`, conf);
+        try {
+          // Until it says it stops: what comes after that is no longer start-up.
+          assert.ok((await pelt(s.pid, signal, () => /stopp/.test(s.log()))) > 0);
+        } finally {
+          assert.deepEqual(await s.stop(), { code: 0, signal: null }, s.log());
+        }
+      }
+    });
+
+    test('SIGHUP again and again while stevedore starts: it serves, reloads, and stops with status 0', async () => {
+      const { conf, readPort } = await ownPorts('pelt-SIGHUP.conf');
+      const s = await startedAlone('pelt-SIGHUP', conf);
+      let serving = false;
+      const probe = setInterval(() => void fetch(`http://127.0.0.1:${readPort}/v1/health`).then((r) => (serving ||= r.ok), () => {}), 20);
+      try {
+        assert.ok((await pelt(s.pid, 'SIGHUP', () => serving)) > 0);
+        await waitFor('a reload', () => s.log().includes('configuration reloaded'));
+      } finally {
+        clearInterval(probe);
+        assert.deepEqual(await s.stop(), { code: 0, signal: null });
+      }
+    });
+
+    test('under the supervisor (as the systemd unit runs it), a SIGHUP as the worker starts does not kill the worker: it reloads once serving', async () => {
+      const { conf, readPort } = await ownPorts('supervised.conf');
+      const s = await startedAlone('supervised', conf, []);
+      try {
+        // The supervisor's children: its preprocessor (m4) first, then the worker, once it runs
+        // (a child not yet exec'ed still shows the supervisor's command line and environment).
+        const worker = () =>
+          readFileSync(`/proc/${s.pid}/task/${s.pid}/children`, 'utf8').split(' ').filter(Boolean).some((pid) => {
+            try {
+              return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes('STEVEDORE_ROLE=worker');
+            } catch {
+              return false;
+            }
+          });
+        await waitFor('the supervisor to start its worker', worker, 10_000, 1);
+        process.kill(s.pid, 'SIGHUP');
+        await waitFor('the worker to serve, then reload', () => s.log().includes('configuration reloaded'), 15_000);
+        assert.ok((await fetch(`http://127.0.0.1:${readPort}/v1/health`)).ok);
+        assert.doesNotMatch(s.log(), /killed by SIGHUP|restarting in/);
       } finally {
         assert.deepEqual(await s.stop(), { code: 0, signal: null });
       }

@@ -98,6 +98,38 @@ describe('the supervisor', { timeout: 60_000 }, () => {
     assert.equal(told, false, 'a stopping stevedore is not reported ready');
   });
 
+  test('SIGHUPs while the worker starts wait until it serves: one reload then, and the worker is not killed', async () => {
+    const worker = dir.file('slow-start.mjs');
+    const [started, go, reloads] = [dir.file('started'), dir.file('go'), dir.file('reloads')];
+    // As a worker still starting: until it says it is ready, a SIGHUP has its default action and kills it.
+    writeFileSync(
+      worker,
+      `import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+writeFileSync(${JSON.stringify(started)}, '');
+const wait = setInterval(() => {
+  if (!existsSync(${JSON.stringify(go)})) return;
+  clearInterval(wait);
+  process.on('SIGHUP', () => appendFileSync(${JSON.stringify(reloads)}, 'reload\\n'));
+  process.on('SIGTERM', () => process.exit(0));
+  process.send({ type: 'ready' });
+  setInterval(() => {}, 1000);
+}, 10);
+`,
+    );
+    const lines: string[] = [];
+    const log = pino({ level: 'debug' }, new Writable({ write: (c: Buffer, _e, done) => (lines.push(c.toString()), done()) }));
+    let handlers: SignalHandlers | undefined;
+    const done = supervise([worker], log, { ready: () => {}, fatal: () => {} }, { attach: (h) => (handlers = h) }, { time: new FakeTime() });
+    await waitFor('the worker to start', () => existsSync(started));
+    for (let i = 0; i < 3; i++) handlers!.reload();
+    writeFileSync(go, '');
+    await waitFor('the reload the worker was owed', () => existsSync(reloads));
+    handlers!.stop('SIGTERM');
+    assert.equal(await done, 0);
+    assert.equal(readFileSync(reloads, 'utf8'), 'reload\n');
+    assert.ok(!lines.some((l) => /killed by SIGHUP|restarting in/.test(l)), lines.join(''));
+  });
+
   test('a worker that keeps crashing: the supervisor gives up with a clear message, restarting it in between', async () => {
     const loop = crashLoop({ backoffMs: () => 1000, maxCrashes: 3, windowMs: 2500 });
     await loop.nextRestart();

@@ -1,6 +1,6 @@
 import { beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { HostnameConflict, RegistryEvent } from '../../../src/stevedore/registry/events.js';
+import type { HostnameConflict, HostnameConflictEnded, RegistryEvent } from '../../../src/stevedore/registry/events.js';
 import { Registry } from '../../../src/stevedore/registry/registry.js';
 import { Sweeper } from '../../../src/stevedore/registry/sweeper.js';
 import { serviceConfig } from '../../harness/config-fixture.js';
@@ -66,6 +66,21 @@ describe('two sources reporting one instance (a hostname conflict)', () => {
     const instance = registry.service('web')!.instances.get('web')!;
     assert.equal(instance.conflict, null);
     assert.equal(instance.state, 'ok');
+  });
+
+  test('its end is announced once, naming the source left and when the conflict began', () => {
+    const began = time.wall() + 5 * SECOND;
+    registry.accept(web(0), reportFrom('172.18.0.3', replica('b2', '172.18.0.3')));
+    time.advance(5 * SECOND);
+    registry.accept(web(0), reportFrom('172.18.0.2', replica('a1', '172.18.0.2')));
+    for (let i = 0; i < 12; i++) {
+      time.advance(5 * SECOND);
+      registry.accept(web(0), reportFrom('172.18.0.2', replica('a1', '172.18.0.2')));
+    }
+    // 172.18.0.3 last reported at 0 s: at 30 s it has been silent for the ttl, and the conflict is over.
+    const ended = events.filter((e): e is HostnameConflictEnded => e.kind === 'conflict-ended');
+    assert.deepEqual(ended, [{ kind: 'conflict-ended', service: 'web', hostname: 'web', source: { address: '172.18.0.2', container: 'app-web-a1', lastSeen: began + 25 * SECOND }, since: began }]);
+    assert.equal(conflicts().length, 1);
   });
 
   test('one source that changes address is no conflict: not a report ttl apart, nor with the same container', () => {
