@@ -21,7 +21,7 @@ export class Refusal extends CodedError {
 export const refusals = {
   notAllowed: (address: string) => new Refusal(403, 'SOURCE_NOT_ALLOWED', `source address ${address} may not send reports (see allow/deny in the configuration)`),
   denied: (address: string) => new Refusal(403, 'SOURCE_DENIED', `source address ${address} is denied by the configuration`),
-  tokenMissing: () => new Refusal(401, 'TOKEN_MISSING', 'this collector requires a token: send Authorization: Bearer TOKEN (tallyman --token)'),
+  tokenMissing: () => new Refusal(401, 'TOKEN_MISSING', 'this collector requires a token: send Authorization: Bearer TOKEN (tallyman --token, or TALLYMAN_TOKEN for tallyman and tallyman.sh)'),
   tokenWrong: () => new Refusal(401, 'TOKEN_WRONG', 'the bearer token does not match the collector\'s token'),
   rateLimited: (address: string, retryAfterSeconds: number) =>
     new Refusal(429, 'RATE_LIMITED', `too many reports from ${address} (over its rate-limit): retry after ${retryAfterSeconds} s`, retryAfterSeconds),

@@ -24,5 +24,10 @@ export function isOwnHost(host: string | undefined, names: ReadonlySet<string>):
   const family = isIP(parsed.value.host);
   if (family === 4) return true;
   if (family === 6) return host.startsWith('[');
-  return names.has(parsed.value.host.toLowerCase());
+  const name = parsed.value.host.toLowerCase();
+  if (names.has(name)) return true;
+  // A dotted name written fully qualified (RFC 1034 section 3.1: the final dot) is the same name.
+  // A single label with a dot (`localhost.`, `box.`) is a top-level domain, looked up in DNS: no.
+  const bare = name.slice(0, -1);
+  return name.endsWith('.') && bare.includes('.') && names.has(bare);
 }

@@ -22,6 +22,11 @@ describe('a Host header that names this host', () => {
     }
   });
 
+  test('a dotted own name written fully qualified passes; a single label with a final dot does not', () => {
+    for (const host of ['box.example.net.', 'BOX.EXAMPLE.NET.:8991']) assert.equal(isOwnHost(host, names), true, host);
+    for (const host of ['box.', 'localhost.:8991', 'attacker.example.']) assert.equal(isOwnHost(host, names), false, host);
+  });
+
   test('a request without Host (HTTP/1.0; a browser always sends one) passes', () => {
     assert.equal(isOwnHost(undefined, names), true);
   });
