@@ -1,3 +1,6 @@
+/** Strings up to this many UTF-16 units are tried as ASCII first (octetString). */
+const ASCII_INLINE = 64;
+
 /**
  * Builds one PDU in network byte order (the subagent always sends NETWORK_BYTE_ORDER,
  * RFC 2741 section 6.1) into a buffer that grows as needed. Each PDU gets its own buffer, so
@@ -58,6 +61,7 @@ export class Writer {
   /** RFC 2741 section 5.3: length, octets, zero padding to a multiple of 4. Text goes as UTF-8. */
   octetString(value: Uint8Array | string): void {
     if (typeof value === 'string') {
+      if (value.length <= ASCII_INLINE && this.ascii(value)) return;
       const length = Buffer.byteLength(value, 'utf8');
       this.ensure(4 + length + 3);
       this.u32(length);
@@ -70,6 +74,27 @@ export class Writer {
       this.offset += value.length;
       this.pad(value.length);
     }
+  }
+
+  /**
+   * Short ASCII text, as most values are, copied in place: its UTF-8 is its UTF-16 code units,
+   * and this spares two calls into Buffer's C++ encoder per string. False, having written
+   * nothing that counts, at the first other character.
+   */
+  private ascii(value: string): boolean {
+    const length = value.length;
+    this.ensure(4 + length + 3);
+    const b = this.buffer;
+    const at = this.offset + 4;
+    for (let i = 0; i < length; i++) {
+      const c = value.charCodeAt(i);
+      if (c >= 0x80) return false;
+      b[at + i] = c;
+    }
+    this.u32(length);
+    this.offset += length;
+    this.pad(length);
+    return true;
   }
 
   private pad(length: number): void {

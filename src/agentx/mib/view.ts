@@ -1,7 +1,7 @@
 import { END_OF_MIB_VIEW, NO_SUCH_OBJECT, type Value, type VarBind } from '../codec/varbind.js';
 import { AgentxError } from '../errors.js';
-import { ScalarObject, TableObject, type MibObject, type ScalarSpec, type TableRow } from './objects.js';
-import { compareOid, formatOid, isPrefixOf, toOid, type Oid } from './oid.js';
+import { scalarObject, tableObject, type MibObject, type ScalarSpec, type TableRow } from './objects.js';
+import { compareOid, formatOid, isPrefixOf, type Oid } from './oid.js';
 
 /**
  * An immutable, sorted set of scalars and tables that answers Get and GetNext by binary search
@@ -88,7 +88,7 @@ export class MibViewBuilder {
 
   /** A scalar object; its one instance is oid.0. */
   scalar(oid: Oid | string, value: ScalarSpec['value']): this {
-    this.objects.push(new ScalarObject({ oid: toOid(oid), value }));
+    this.objects.push(scalarObject(oid, value));
     return this;
   }
 
@@ -97,16 +97,7 @@ export class MibViewBuilder {
    * sub-identifiers under it; rows in any order.
    */
   table(entry: Oid | string, columns: readonly number[], rows: Iterable<TableRow>): this {
-    const entryOid = toOid(entry);
-    const sortedColumns = [...new Set(columns)].sort((a, b) => a - b);
-    const sortedRows = [...rows].sort((a, b) => compareOid(a.index, b.index));
-    for (const row of sortedRows) toOid(row.index);
-    for (let i = 1; i < sortedRows.length; i++) {
-      if (compareOid((sortedRows[i - 1] as TableRow).index, (sortedRows[i] as TableRow).index) === 0) {
-        throw new AgentxError('AGENTX_VIEW', `table ${formatOid(entryOid)} has two rows with index ${formatOid((sortedRows[i] as TableRow).index)}`);
-      }
-    }
-    this.objects.push(new TableObject(entryOid, sortedColumns, sortedRows));
+    this.objects.push(tableObject(entry, columns, rows));
     return this;
   }
 
