@@ -8,6 +8,13 @@ import { writeSearchRange } from './search-range.js';
 import { writeVarBind, type VarBind } from './varbind.js';
 import { Writer } from './writer.js';
 
+/**
+ * Every PDU is built in this one buffer (encoding is synchronous), then copied out at its exact
+ * size: a walk sends one small Response per varbind, and a fresh buffer for each cost more than
+ * the copy.
+ */
+const w = new Writer(4096);
+
 /** Encodes one PDU, header included, in network byte order (RFC 2741 section 6). */
 export function encodeMessage(message: Message): Buffer {
   const { pdu } = message;
@@ -15,7 +22,7 @@ export function encodeMessage(message: Message): Buffer {
   if (hasContext && !mayCarryContext(pdu.type)) {
     throw new AgentxError('AGENTX_VALUE', `${pduTypeName(pdu.type)} carries no context (RFC 2741 section 6.1.1)`);
   }
-  const w = new Writer(512);
+  w.reset();
   const flags = (message.flags ?? 0) & ~(Flag.NETWORK_BYTE_ORDER | Flag.NON_DEFAULT_CONTEXT);
   writeHeader(w, pdu.type, flags | (hasContext ? Flag.NON_DEFAULT_CONTEXT : 0), message.sessionId, message.transactionId, message.packetId);
   if (hasContext) w.octetString(message.context as Uint8Array | string);

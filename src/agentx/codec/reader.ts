@@ -63,8 +63,9 @@ export class Reader {
   subids(oid: number[], from: number, count: number, what: string): void {
     let at = this.need(4 * count, what);
     const b = this.buffer;
-    if (this.bigEndian) for (let i = 0; i < count; i++, at += 4) oid[from + i] = b.readUInt32BE(at);
-    else for (let i = 0; i < count; i++, at += 4) oid[from + i] = b.readUInt32LE(at);
+    // Composed from the bytes (bounds checked once, above): Buffer's readUInt32 checks each read again.
+    if (this.bigEndian) for (let i = 0; i < count; i++, at += 4) oid[from + i] = (((b[at] as number) << 24) | ((b[at + 1] as number) << 16) | ((b[at + 2] as number) << 8) | (b[at + 3] as number)) >>> 0;
+    else for (let i = 0; i < count; i++, at += 4) oid[from + i] = (((b[at + 3] as number) << 24) | ((b[at + 2] as number) << 16) | ((b[at + 1] as number) << 8) | (b[at] as number)) >>> 0;
   }
 
   /** RFC 2741 section 5.3: a 4-byte length, the octets, padding to a multiple of 4. A copy. */

@@ -1,16 +1,34 @@
+import { AgentxError } from '../errors.js';
+
 /** Strings up to this many UTF-16 units are tried as ASCII first (octetString). */
 const ASCII_INLINE = 64;
+/** A reused buffer is kept up to this size. */
+const KEEP_AT_MOST = 64 * 1024;
+
+function outOfRange(what: string, value: number): never {
+  throw new AgentxError('AGENTX_VALUE', `${value} is not a ${what} integer`);
+}
+
+/** value's low 32 bits at `at`, most significant first; returns the offset after them. */
+function store32(b: Buffer, at: number, value: number): number {
+  b[at] = value >>> 24;
+  b[at + 1] = value >>> 16;
+  b[at + 2] = value >>> 8;
+  b[at + 3] = value;
+  return at + 4;
+}
 
 /**
- * Builds one PDU in network byte order (the subagent always sends NETWORK_BYTE_ORDER,
- * RFC 2741 section 6.1) into a buffer that grows as needed. Each PDU gets its own buffer, so
- * what was handed to the socket is never written again.
+ * Builds PDUs in network byte order (the subagent always sends NETWORK_BYTE_ORDER, RFC 2741
+ * section 6.1) into a buffer that grows as needed and is reused from one PDU to the next
+ * (reset); each finished PDU leaves as a copy of exactly its bytes (result), so what was handed
+ * to the socket is never written again.
  */
 export class Writer {
   buffer: Buffer;
   offset = 0;
 
-  constructor(initialSize = 256) {
+  constructor(private readonly initialSize = 256) {
     this.buffer = Buffer.allocUnsafe(initialSize);
   }
 
@@ -29,22 +47,28 @@ export class Writer {
     this.buffer[this.offset++] = value;
   }
 
+  // Integers are stored byte by byte, big-endian, once checked: Buffer's writeUInt32BE and
+  // friends check the offset and range again on every call, and a walk makes many.
+
   u16(value: number): void {
+    if ((value & 0xffff) !== value) outOfRange('16-bit', value);
     this.ensure(2);
-    this.buffer.writeUInt16BE(value, this.offset);
-    this.offset += 2;
+    const at = this.offset;
+    this.buffer[at] = value >>> 8;
+    this.buffer[at + 1] = value;
+    this.offset = at + 2;
   }
 
   u32(value: number): void {
+    if (value >>> 0 !== value) outOfRange('unsigned 32-bit', value);
     this.ensure(4);
-    this.buffer.writeUInt32BE(value, this.offset);
-    this.offset += 4;
+    this.offset = store32(this.buffer, this.offset, value);
   }
 
   i32(value: number): void {
+    if ((value | 0) !== value) outOfRange('signed 32-bit', value);
     this.ensure(4);
-    this.buffer.writeInt32BE(value, this.offset);
-    this.offset += 4;
+    this.offset = store32(this.buffer, this.offset, value);
   }
 
   u64(value: bigint): void {
@@ -55,7 +79,8 @@ export class Writer {
 
   /** Overwrites a u32 written earlier (the header's payload length, once it is known). */
   u32At(at: number, value: number): void {
-    this.buffer.writeUInt32BE(value, at);
+    if (value >>> 0 !== value) outOfRange('unsigned 32-bit', value);
+    store32(this.buffer, at, value);
   }
 
   /** RFC 2741 section 5.3: length, octets, zero padding to a multiple of 4. Text goes as UTF-8. */
@@ -101,8 +126,16 @@ export class Writer {
     for (let i = length % 4; i !== 0 && i < 4; i++) this.buffer[this.offset++] = 0;
   }
 
-  /** The bytes written so far. */
+  /** Starts the next PDU at the beginning of the buffer; one grown past KEEP_AT_MOST by a big PDU is let go. */
+  reset(): void {
+    this.offset = 0;
+    if (this.buffer.length > KEEP_AT_MOST) this.buffer = Buffer.allocUnsafe(this.initialSize);
+  }
+
+  /** A copy of the bytes written since reset, in a buffer of their own. */
   result(): Buffer {
-    return this.buffer.subarray(0, this.offset);
+    const bytes = Buffer.allocUnsafe(this.offset);
+    this.buffer.copy(bytes, 0, 0, this.offset);
+    return bytes;
   }
 }

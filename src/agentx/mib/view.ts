@@ -12,6 +12,12 @@ import { compareOid, formatOid, isPrefixOf, type Oid } from './oid.js';
 export class MibView {
   static readonly empty = new MibView([]);
 
+  /**
+   * The object of the last answer. A walk's next start lies in it, so checking it first spares
+   * the binary search; any other start falls back to it.
+   */
+  private lastObject = -1;
+
   /** Objects sorted by OID, none beneath another. */
   private constructor(private readonly objects: readonly MibObject[]) {}
 
@@ -52,6 +58,7 @@ export class MibView {
       const found = object.next(start, include);
       if (found === undefined) continue;
       if (bounded && compareOid(found.name, end) >= 0) break;
+      this.lastObject = i;
       return found;
     }
     return { name: start, value: END_OF_MIB_VIEW };
@@ -77,6 +84,8 @@ export class MibView {
 
   /** The first object that may hold something after start: the one containing it, else the next. */
   private firstCandidate(start: Oid): number {
+    const last = this.lastObject;
+    if (last >= 0 && isPrefixOf((this.objects[last] as MibObject).oid, start)) return last;
     const i = this.lastAtOrBefore(start);
     return i >= 0 && isPrefixOf((this.objects[i] as MibObject).oid, start) ? i : i + 1;
   }
