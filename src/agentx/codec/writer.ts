@@ -2,8 +2,8 @@ import { AgentxError } from '../errors.js';
 
 /** Strings up to this many UTF-16 units are tried as ASCII first (octetString). */
 const ASCII_INLINE = 64;
-/** A reused buffer is kept up to this size. */
-const KEEP_AT_MOST = 64 * 1024;
+/** Bytes of memory PDUs are built in, one after another (a new slab when one is full). */
+const SLAB_SIZE = 64 * 1024;
 
 function outOfRange(what: string, value: number): never {
   throw new AgentxError('AGENTX_VALUE', `${value} is not a ${what} integer`);
@@ -20,26 +20,44 @@ function store32(b: Buffer, at: number, value: number): number {
 
 /**
  * Builds PDUs in network byte order (the subagent always sends NETWORK_BYTE_ORDER, RFC 2741
- * section 6.1) into a buffer that grows as needed and is reused from one PDU to the next
- * (reset); each finished PDU leaves as a copy of exactly its bytes (result), so what was handed
- * to the socket is never written again.
+ * section 6.1), one after another in a slab of memory: each finished PDU leaves as a view of
+ * exactly its bytes (result) and the next starts after it, so what was handed to the socket is
+ * never written again. A walk sends one small Response per varbind; a buffer of its own for each
+ * (or a copy out of a reused one) cost more than the answer itself. A PDU that outgrows what is
+ * left of the slab moves to a new one.
  */
 export class Writer {
   buffer: Buffer;
+  /** Where the next byte goes, in buffer. */
   offset = 0;
+  /** Where the PDU being built starts, in buffer. */
+  private start = 0;
 
-  constructor(private readonly initialSize = 256) {
-    this.buffer = Buffer.allocUnsafe(initialSize);
+  constructor(private readonly slabSize = SLAB_SIZE) {
+    this.buffer = Buffer.allocUnsafe(slabSize);
   }
 
-  /** Makes room for `bytes` more; `buffer` may be a new one afterwards. */
+  /** Bytes of the PDU being built so far. */
+  get length(): number {
+    return this.offset - this.start;
+  }
+
+  /** Starts a PDU, dropping whatever an unfinished one (its encoding threw) left. */
+  begin(): void {
+    this.offset = this.start;
+  }
+
+  /** Makes room for `bytes` more; `buffer` may be a new one afterwards, the PDU so far moved to its start. */
   ensure(bytes: number): void {
     if (this.offset + bytes <= this.buffer.length) return;
-    let size = this.buffer.length * 2;
-    while (size < this.offset + bytes) size *= 2;
-    const grown = Buffer.allocUnsafe(size);
-    this.buffer.copy(grown, 0, 0, this.offset);
-    this.buffer = grown;
+    const length = this.length;
+    let size = this.slabSize;
+    while (size < length + bytes) size *= 2;
+    const slab = Buffer.allocUnsafe(size);
+    this.buffer.copy(slab, 0, this.start, this.offset);
+    this.buffer = slab;
+    this.start = 0;
+    this.offset = length;
   }
 
   u8(value: number): void {
@@ -77,10 +95,10 @@ export class Writer {
     this.offset += 8;
   }
 
-  /** Overwrites a u32 written earlier (the header's payload length, once it is known). */
+  /** Overwrites a u32 written earlier, `at` bytes into the PDU (the header's payload length, once it is known). */
   u32At(at: number, value: number): void {
     if (value >>> 0 !== value) outOfRange('unsigned 32-bit', value);
-    store32(this.buffer, at, value);
+    store32(this.buffer, this.start + at, value);
   }
 
   /** RFC 2741 section 5.3: length, octets, zero padding to a multiple of 4. Text goes as UTF-8. */
@@ -126,16 +144,10 @@ export class Writer {
     for (let i = length % 4; i !== 0 && i < 4; i++) this.buffer[this.offset++] = 0;
   }
 
-  /** Starts the next PDU at the beginning of the buffer; one grown past KEEP_AT_MOST by a big PDU is let go. */
-  reset(): void {
-    this.offset = 0;
-    if (this.buffer.length > KEEP_AT_MOST) this.buffer = Buffer.allocUnsafe(this.initialSize);
-  }
-
-  /** A copy of the bytes written since reset, in a buffer of their own. */
+  /** The finished PDU's bytes; the next PDU starts after them. */
   result(): Buffer {
-    const bytes = Buffer.allocUnsafe(this.offset);
-    this.buffer.copy(bytes, 0, 0, this.offset);
+    const bytes = Buffer.from(this.buffer.buffer, this.buffer.byteOffset + this.start, this.offset - this.start);
+    this.start = this.offset;
     return bytes;
   }
 }
