@@ -43,7 +43,7 @@ export interface DecodedOid {
 
 /** `what` names the field (a constant label) in a parse error. */
 export function readOid(r: Reader, what: string): DecodedOid {
-  const at = r.take(4, what);
+  const at = r.take(4, what); // n_subid, prefix, include, reserved (section 5.1)
   const count = r.buffer[at] as number;
   const prefix = r.buffer[at + 1] as number;
   const include = r.buffer[at + 2] !== 0;

@@ -143,7 +143,6 @@ export class TableObject implements MibObject {
   }
 }
 
-
 /** A scalar object; its one instance is oid.0. */
 export function scalarObject(oid: Oid | string, value: ScalarSpec['value']): MibObject {
   return new ScalarObject({ oid: toOid(oid), value });

@@ -5,7 +5,7 @@ import { compareOid, formatOid, isPrefixOf, type Oid } from './oid.js';
 
 /**
  * An immutable, sorted set of scalars and tables that answers Get and GetNext by binary search
- * (nothing is sorted per request). Values are read live through each object's functions, so a
+ * (nothing is sorted per request; only a hint of where the last answer came from changes). Values are read live through each object's functions, so a
  * producer rebuilds the view only when rows appear or vanish, and swaps the new one in whole
  * (Registration.setView): a request sees either the old view or the new one, never a mix.
  */
