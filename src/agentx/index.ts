@@ -31,6 +31,7 @@ export {
   truncateUtf8,
 } from './mib/smi.js';
 export { MibView, MibViewBuilder } from './mib/view.js';
+export { scalarObject, tableObject } from './mib/objects.js';
 export type { MibObject, ScalarSpec, TableRow } from './mib/objects.js';
 
 // The wire codec, for tools and tests that speak AgentX directly.

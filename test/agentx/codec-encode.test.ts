@@ -123,4 +123,24 @@ describe('the encoder writes what RFC 2741 section 6 draws, in network byte orde
     assert.throws(() => encodeMessage(pdu(-1) as never), { code: 'AGENTX_VALUE' });
     assert.throws(() => encodeMessage({ sessionId: 0, transactionId: 0, packetId: 1, context: 'x', pdu: { type: PduType.Open, timeout: 0, id: [], description: '' } }), { code: 'AGENTX_VALUE' });
   });
+
+  test('a PDU already handed out never changes, whatever is encoded after it (a refused one, many, a big one)', () => {
+    const response = (packetId: number, text: string) => ({
+      sessionId: 1,
+      transactionId: 0,
+      packetId,
+      pdu: { type: PduType.Response, sysUpTime: 0, error: 0, index: 0, varbinds: [{ name: PLAYPEN, value: octetString(text) }] },
+    });
+    const first = encodeMessage(response(1, 'first'));
+    const kept = Buffer.from(first);
+    assert.throws(() => encodeMessage({ ...response(2, ''), pdu: { ...response(2, '').pdu, sysUpTime: -1 } }), { code: 'AGENTX_VALUE' });
+    const many = Array.from({ length: 2000 }, (_, i) => encodeMessage(response(i + 2, `answer ${i}`)));
+    const big = encodeMessage(response(9999, 'x'.repeat(65_535))); // more than any PDU before it, with them
+    assert.deepEqual(first, kept);
+    assert.deepEqual(many.map((bytes) => bytes.readUInt32BE(12)), Array.from({ length: 2000 }, (_, i) => i + 2));
+    assert.equal(many[1999]?.subarray(-12).toString(), 'answer 1999\0');
+    // Header, res fields, v.type, the prefixed OID, the string's length, its octets, one of padding.
+    assert.equal(big.length, 20 + 8 + 4 + 24 + 4 + 65_535 + 1);
+    assert.equal(big.subarray(-4).toString(), 'xxx\0');
+  });
 });

@@ -8,6 +8,9 @@ import { writeSearchRange } from './search-range.js';
 import { writeVarBind, type VarBind } from './varbind.js';
 import { Writer } from './writer.js';
 
+/** Every PDU is built by this one writer (encoding is synchronous), each in bytes of its own. */
+const w = new Writer();
+
 /** Encodes one PDU, header included, in network byte order (RFC 2741 section 6). */
 export function encodeMessage(message: Message): Buffer {
   const { pdu } = message;
@@ -15,12 +18,12 @@ export function encodeMessage(message: Message): Buffer {
   if (hasContext && !mayCarryContext(pdu.type)) {
     throw new AgentxError('AGENTX_VALUE', `${pduTypeName(pdu.type)} carries no context (RFC 2741 section 6.1.1)`);
   }
-  const w = new Writer(512);
+  w.begin();
   const flags = (message.flags ?? 0) & ~(Flag.NETWORK_BYTE_ORDER | Flag.NON_DEFAULT_CONTEXT);
   writeHeader(w, pdu.type, flags | (hasContext ? Flag.NON_DEFAULT_CONTEXT : 0), message.sessionId, message.transactionId, message.packetId);
   if (hasContext) w.octetString(message.context as Uint8Array | string);
   writePayload(w, pdu);
-  w.u32At(16, w.offset - HEADER_LENGTH);
+  w.u32At(16, w.length - HEADER_LENGTH);
   return w.result();
 }
 

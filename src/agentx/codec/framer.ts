@@ -44,7 +44,8 @@ export class Framer {
       const payload = this.checked(payloadLengthAt(buffer, offset));
       const end = offset + HEADER_LENGTH + payload;
       if (end > buffer.length) break;
-      const frame = buffer.subarray(offset, end);
+      // A read that is exactly one PDU, as most are, is its own frame.
+      const frame = offset === 0 && end === buffer.length ? buffer : buffer.subarray(offset, end);
       offset = end;
       this.onFrame(frame);
     }

@@ -43,10 +43,10 @@ export interface DecodedOid {
 
 /** `what` names the field (a constant label) in a parse error. */
 export function readOid(r: Reader, what: string): DecodedOid {
-  const count = r.u8(what);
-  const prefix = r.u8(what);
-  const include = r.u8(what) !== 0;
-  r.skip(1, what);
+  const at = r.take(4, what); // n_subid, prefix, include, reserved (section 5.1)
+  const count = r.buffer[at] as number;
+  const prefix = r.buffer[at + 1] as number;
+  const include = r.buffer[at + 2] !== 0;
   const total = count + (prefix === 0 ? 0 : 5);
   if (total > MAX_SUBIDS) throw new AgentxError('AGENTX_PARSE', `${what} has ${total} sub-identifiers; RFC 2578 allows at most ${MAX_SUBIDS}`);
   const oid = new Array<number>(total);

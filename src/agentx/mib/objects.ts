@@ -1,5 +1,6 @@
 import { NO_SUCH_INSTANCE, NO_SUCH_OBJECT, type Value, type VarBind } from '../codec/varbind.js';
-import { compareOid, isPrefixOf, type Oid } from './oid.js';
+import { AgentxError } from '../errors.js';
+import { compareOid, formatOid, isPrefixOf, toOid, type Oid } from './oid.js';
 
 /** A scalar object: one instance, OID.0, whose value is read when asked for. */
 export interface ScalarSpec {
@@ -142,3 +143,24 @@ export class TableObject implements MibObject {
   }
 }
 
+/** A scalar object; its one instance is oid.0. */
+export function scalarObject(oid: Oid | string, value: ScalarSpec['value']): MibObject {
+  return new ScalarObject({ oid: toOid(oid), value });
+}
+
+/**
+ * A table by its entry OID, columns and rows in any order: sorted here, once. Throws
+ * AGENTX_VIEW when two rows have one index.
+ */
+export function tableObject(entry: Oid | string, columns: readonly number[], rows: Iterable<TableRow>): MibObject {
+  const entryOid = toOid(entry);
+  const sortedColumns = [...new Set(columns)].sort((a, b) => a - b);
+  const sortedRows = [...rows].sort((a, b) => compareOid(a.index, b.index));
+  for (const row of sortedRows) toOid(row.index);
+  for (let i = 1; i < sortedRows.length; i++) {
+    if (compareOid((sortedRows[i - 1] as TableRow).index, (sortedRows[i] as TableRow).index) === 0) {
+      throw new AgentxError('AGENTX_VIEW', `table ${formatOid(entryOid)} has two rows with index ${formatOid((sortedRows[i] as TableRow).index)}`);
+    }
+  }
+  return new TableObject(entryOid, sortedColumns, sortedRows);
+}

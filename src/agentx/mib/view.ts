@@ -1,16 +1,22 @@
 import { END_OF_MIB_VIEW, NO_SUCH_OBJECT, type Value, type VarBind } from '../codec/varbind.js';
 import { AgentxError } from '../errors.js';
-import { ScalarObject, TableObject, type MibObject, type ScalarSpec, type TableRow } from './objects.js';
-import { compareOid, formatOid, isPrefixOf, toOid, type Oid } from './oid.js';
+import { scalarObject, tableObject, type MibObject, type ScalarSpec, type TableRow } from './objects.js';
+import { compareOid, formatOid, isPrefixOf, type Oid } from './oid.js';
 
 /**
  * An immutable, sorted set of scalars and tables that answers Get and GetNext by binary search
- * (nothing is sorted per request). Values are read live through each object's functions, so a
+ * (nothing is sorted per request; only a hint of where the last answer came from changes). Values are read live through each object's functions, so a
  * producer rebuilds the view only when rows appear or vanish, and swaps the new one in whole
  * (Registration.setView): a request sees either the old view or the new one, never a mix.
  */
 export class MibView {
   static readonly empty = new MibView([]);
+
+  /**
+   * The object of the last answer. A walk's next start lies in it, so checking it first spares
+   * the binary search; any other start falls back to it.
+   */
+  private lastObject = -1;
 
   /** Objects sorted by OID, none beneath another. */
   private constructor(private readonly objects: readonly MibObject[]) {}
@@ -52,6 +58,7 @@ export class MibView {
       const found = object.next(start, include);
       if (found === undefined) continue;
       if (bounded && compareOid(found.name, end) >= 0) break;
+      this.lastObject = i;
       return found;
     }
     return { name: start, value: END_OF_MIB_VIEW };
@@ -77,6 +84,8 @@ export class MibView {
 
   /** The first object that may hold something after start: the one containing it, else the next. */
   private firstCandidate(start: Oid): number {
+    const last = this.lastObject;
+    if (last >= 0 && isPrefixOf((this.objects[last] as MibObject).oid, start)) return last;
     const i = this.lastAtOrBefore(start);
     return i >= 0 && isPrefixOf((this.objects[i] as MibObject).oid, start) ? i : i + 1;
   }
@@ -88,7 +97,7 @@ export class MibViewBuilder {
 
   /** A scalar object; its one instance is oid.0. */
   scalar(oid: Oid | string, value: ScalarSpec['value']): this {
-    this.objects.push(new ScalarObject({ oid: toOid(oid), value }));
+    this.objects.push(scalarObject(oid, value));
     return this;
   }
 
@@ -97,16 +106,7 @@ export class MibViewBuilder {
    * sub-identifiers under it; rows in any order.
    */
   table(entry: Oid | string, columns: readonly number[], rows: Iterable<TableRow>): this {
-    const entryOid = toOid(entry);
-    const sortedColumns = [...new Set(columns)].sort((a, b) => a - b);
-    const sortedRows = [...rows].sort((a, b) => compareOid(a.index, b.index));
-    for (const row of sortedRows) toOid(row.index);
-    for (let i = 1; i < sortedRows.length; i++) {
-      if (compareOid((sortedRows[i - 1] as TableRow).index, (sortedRows[i] as TableRow).index) === 0) {
-        throw new AgentxError('AGENTX_VIEW', `table ${formatOid(entryOid)} has two rows with index ${formatOid((sortedRows[i] as TableRow).index)}`);
-      }
-    }
-    this.objects.push(new TableObject(entryOid, sortedColumns, sortedRows));
+    this.objects.push(tableObject(entry, columns, rows));
     return this;
   }
 
