@@ -5,6 +5,7 @@
 // RSS with the embedded agent on at most 1.15x of it off (both with 10 000 instances, both
 // after the same AgentX walks; "on" also after its embedded walks).
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { instanceColumns } from '../src/stevedore/snmp/tallyman-mib.js';
 import { STEVEDORE } from '../test/harness/built.js';
 import { freePort } from '../test/harness/free-port.js';
 import { MIB_DIRS } from '../test/harness/mib-tools.js';
@@ -19,7 +20,8 @@ import { median } from './stats.js';
 const INSTANCES = Number(process.env.BENCH_ROWS ?? 10_000);
 const SERVICES = 10;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const COLUMNS = 12;
+/** Every readable column of tallymanInstanceTable. */
+const COLUMNS = Object.keys(instanceColumns).length;
 const TABLE = '.1.3.6.1.4.1.8072.9999.8990.1.11';
 const MIB2 = '.1.3.6.1.2.1';
 
@@ -49,6 +51,7 @@ async function rate(name: string, walk: () => Promise<Walk>, expected?: number):
 /** stevedore with INSTANCES instances under snmpd, with or without the embedded agent. */
 async function stevedore(embedded: string | null): Promise<ManagedProcess> {
   const port = await freePort();
+  const readPort = await freePort();
   const conf = dir.file(`stevedore-${embedded ? 'on' : 'off'}.conf`);
   stateFile(dir.file('state.json'), INSTANCES, SERVICES);
   writeFileSync(
@@ -56,6 +59,7 @@ async function stevedore(embedded: string | null): Promise<ManagedProcess> {
     [
       ...Array.from({ length: SERVICES }, (_, s) => `service svc${s};`),
       `listen 127.0.0.1:${port};`,
+      `http-listen 127.0.0.1:${readPort};`,
       `agentx-socket ${snmpd.agentx};`,
       `state-file ${dir.file('state.json')};`,
       'log-level warn;',
@@ -68,7 +72,7 @@ async function stevedore(embedded: string | null): Promise<ManagedProcess> {
     args: [STEVEDORE, '-F', '-s', '-f', conf],
     dir: dir.path,
     ready: async () => {
-      const h = (await (await fetch(`http://127.0.0.1:${port}/v1/health`)).json()) as { instances: number; agentx: { registrations: { state: string }[] }; snmp: { counters?: unknown } };
+      const h = (await (await fetch(`http://127.0.0.1:${readPort}/v1/health`)).json()) as { instances: number; agentx: { registrations: { state: string }[] }; snmp: { counters?: unknown } };
       return h.instances === INSTANCES && h.agentx.registrations[0]?.state === 'registered' && (embedded === null || h.snmp.counters !== undefined);
     },
   });
