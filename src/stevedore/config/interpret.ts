@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import type { Argument, Statement } from './ast.js';
 import type { Config, ServiceConfig, SourceLocation } from './config.js';
 import { ConfigError } from './errors.js';
-import { blockContext, type QuoteContext } from './quote.js';
+import { blockContext, mayShow, type QuoteContext } from './quote.js';
 import { SERVICE_STATEMENTS, SNMP_USER_STATEMENTS, STATEMENTS, type Draft, type Problem, type StatementSpec } from './statements.js';
 import { argumentCount, missingSemicolon, usage } from './statement-shape.js';
 import { closest } from './suggest.js';
@@ -92,6 +92,10 @@ class Interpreter {
     const misplaced = scope.misplaced(name);
     if (misplaced) {
       this.problems.push({ code: 'CONFIG_MISPLACED_STATEMENT', message: misplaced, at: statement.loc });
+      return;
+    }
+    if (!mayShow(name)) {
+      this.problems.push({ code: 'CONFIG_UNKNOWN_STATEMENT', message: "unknown statement, not repeated as it holds '@' (stevedore --config-help lists them)", at: statement.loc });
       return;
     }
     if (scope.quoting.secretBlock) {

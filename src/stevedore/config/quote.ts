@@ -14,8 +14,8 @@
  *   follows any name there is masked.
  * - a quoted string where a name belongs: masked (a password misplaced), and what follows.
  * - an argument of a known, non-secret statement: shown, unless it is a statement name or
- *   close to one (a ';' forgotten on the same line): then it is read as a name. An argument
- *   holding '@' is masked, with everything after it: it may be credentials (USER:PASSWORD@HOST).
+ *   close to one (a ';' forgotten on the same line): then it is read as a name.
+ * - any word holding '@', name or argument: masked, with everything after it (mayShow).
  * Inside a block that a secret statement, an unknown name or any statement of a block of secret
  * statements opens (`token { ... }`, `auth sha { ... }`), nothing is shown: a secret written in
  * braces stands where a name belongs.
@@ -35,6 +35,11 @@ for (const spec of [...STATEMENTS, ...SERVICE_STATEMENTS, ...SNMP_USER_STATEMENT
 const SECRET_BLOCKS = new Map(
   [...SPECS.values()].filter((s) => s.block?.statements.some((inner) => inner.secret === true)).map((s) => [s.name, s.block?.statements.map((inner) => inner.name) ?? []]),
 );
+
+/** Whether a word may be shown at all: not when it holds '@', as credentials do (USER:PASSWORD@HOST). */
+export function mayShow(text: string): boolean {
+  return !text.includes('@');
+}
 
 /** A word as the tokenizer gives it: its type, its text as written, where it starts. */
 export interface QuotedWord {
@@ -68,10 +73,10 @@ function shownWords(words: readonly QuotedWord[], context: QuoteContext): string
   let argsLeft = 0;
   let line: QuotedWord['loc'] | null = null;
   for (const [i, word] of words.entries()) {
+    if (!mayShow(word.text)) return [...shown, MASK];
     const sameLine = line !== null && word.loc.line === line.line && word.loc.file === line.file;
     const isName = word.type === 'word' && (SPECS.has(word.text) || closest(word.text, SPECS.keys()) !== null);
     if (spec !== undefined && sameLine && argsLeft > 0 && !isName) {
-      if (word.text.includes('@')) return [...shown, MASK];
       shown.push(word.text);
       argsLeft--;
       continue;

@@ -132,6 +132,18 @@ const LEAKS: Leak[] = [
     output: ["leak.conf:3:13: 'etcd-endpoints' takes no block: etcd-endpoints HOST:PORT...;", "leak.conf:2:51: expected ';' after 'etcd-endpoints ...'"],
   },
   {
+    leak: 'credentials where a statement name goes',
+    conf: 'service DB;\nroot:EtcdPa55@127.0.0.1:2379;\n',
+    secret: 'EtcdPa55',
+    output: ["leak.conf:2:1: unknown statement, not repeated as it holds '@' (stevedore --config-help lists them)"],
+  },
+  {
+    leak: 'credentials where a statement name goes, its semicolon missing',
+    conf: 'service DB\nroot:EtcdPa55@127.0.0.1:2379\n',
+    secret: 'EtcdPa55',
+    output: ["leak.conf:2:29: expected ';' after 'service DB ...'"],
+  },
+  {
     leak: 'a token written in braces',
     conf: 'service DB;\ntoken { Sup3rSecretTok }\n',
     secret: 'Sup3rSecretTok',
