@@ -35,8 +35,8 @@ describe('http-listen, http-allow, http-host, http-token', () => {
   test('an empty token is said to be empty', async () => {
     const { errors } = await check('service DB;\nhttp-token "";\ntoken "";\n');
     assert.deepEqual(errors, [
-      'test.conf:2:12: bad token: it is empty (write one of A-Z a-z 0-9 - . _ ~ + / and trailing =, or leave the statement out for none)',
-      'test.conf:3:7: bad token: it is empty (write one of A-Z a-z 0-9 - . _ ~ + / and trailing =, or leave the statement out for none)',
+      'test.conf:2:12: bad token: it is empty (give a token of only A-Z a-z 0-9 - . _ ~ + / and trailing =, or leave the statement out for none)',
+      'test.conf:3:7: bad token: it is empty (give a token of only A-Z a-z 0-9 - . _ ~ + / and trailing =, or leave the statement out for none)',
     ]);
   });
 
