@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import type { Argument, Statement } from './ast.js';
 import type { Config, ServiceConfig, SourceLocation } from './config.js';
 import { ConfigError } from './errors.js';
-import { blockContext, type QuoteContext } from './quote.js';
+import { blockContext, mayShow, type QuoteContext } from './quote.js';
 import { SERVICE_STATEMENTS, SNMP_USER_STATEMENTS, STATEMENTS, type Draft, type Problem, type StatementSpec } from './statements.js';
 import { argumentCount, missingSemicolon, usage } from './statement-shape.js';
 import { closest } from './suggest.js';
@@ -76,14 +76,15 @@ class Interpreter {
         continue;
       }
       this.problems.push(...spec.apply(target, statement.args, statement));
-      spec.block?.enter(target, (table, inner) => this.block(statement, table, inner));
+      if (spec.block) this.problems.push(...spec.block.enter(target, (table, inner) => this.block(statement, table, inner)));
     }
     return given;
   }
 
-  private block<Target>(statement: Statement, table: readonly StatementSpec<Target>[], target: Target): void {
+  private block<Target>(statement: Statement, table: readonly StatementSpec<Target>[], target: Target): ReadonlySet<string> {
     const given = this.statements(statement.block?.statements ?? [], blockScope(statement.keyword, table), target);
     this.defaults(table, given, target);
+    return new Set(given.keys());
   }
 
   private unknown<Target>(statement: Statement, scope: Scope<Target>): void {
@@ -91,6 +92,10 @@ class Interpreter {
     const misplaced = scope.misplaced(name);
     if (misplaced) {
       this.problems.push({ code: 'CONFIG_MISPLACED_STATEMENT', message: misplaced, at: statement.loc });
+      return;
+    }
+    if (!mayShow(name)) {
+      this.problems.push({ code: 'CONFIG_UNKNOWN_STATEMENT', message: "unknown statement, not repeated as it holds '@' (stevedore --config-help lists them)", at: statement.loc });
       return;
     }
     if (scope.quoting.secretBlock) {
@@ -141,12 +146,9 @@ function toError(problem: Problem): ConfigError {
   return new ConfigError(problem.code, problem.message, problem.at);
 }
 
-/** What the snmp-user blocks and snmp-trap-sink statements mean together. */
+/** What the snmp-trap-sink statements mean with the snmp-user blocks. */
 function snmpUserProblems(settings: Draft['settings']): Problem[] {
   const problems: Problem[] = [];
-  for (const user of settings.snmpUsers) {
-    if (user.priv && !user.auth) problems.push({ code: 'CONFIG_CONFLICT', message: `snmp-user '${user.name}': priv needs auth (the USM encrypts only authenticated messages)`, at: user.declaredAt });
-  }
   for (const sink of settings.snmpTrapSinks) {
     if ('user' in sink && !settings.snmpUsers.some((u) => u.name === sink.user)) {
       problems.push({ code: 'CONFIG_CONFLICT', message: `snmp-trap-sink names snmp-user '${sink.user}', which is not defined`, at: sink.declaredAt });

@@ -66,8 +66,8 @@ function syntaxError(tokens: readonly Token[], at: number, eof: SourceLocation):
     }
   }
   const found = tokens[at];
-  // The words of a statement are quoted in the context of the block around them.
-  const inside = (depth: number): QuoteContext => (depth > 0 ? blockContext((blocks[depth - 1] as { opener: Token[] }).opener) : {});
+  // The words of a statement are quoted in the context of the blocks around them, outermost first.
+  const inside = (depth: number): QuoteContext => blocks.slice(0, depth).reduce<QuoteContext>((outer, block) => blockContext(block.opener, outer), {});
   if (statement.length > 0) {
     const last = statement[statement.length - 1] as Token;
     return new ConfigError('CONFIG_EXPECTED_SEMICOLON', `expected ';' after ${quoteStatement(statement, inside(blocks.length))}`, last.end);

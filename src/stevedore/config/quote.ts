@@ -15,6 +15,10 @@
  * - a quoted string where a name belongs: masked (a password misplaced), and what follows.
  * - an argument of a known, non-secret statement: shown, unless it is a statement name or
  *   close to one (a ';' forgotten on the same line): then it is read as a name.
+ * - any word holding '@', name or argument: masked, with everything after it (mayShow).
+ * Inside a block that a secret statement, an unknown name or any statement of a block of secret
+ * statements opens (`token { ... }`, `auth sha { ... }`), nothing is shown: a secret written in
+ * braces stands where a name belongs.
  */
 import { SERVICE_STATEMENTS, SNMP_USER_STATEMENTS, STATEMENTS, type StatementSpec } from './statements.js';
 import { closest } from './suggest.js';
@@ -32,6 +36,11 @@ const SECRET_BLOCKS = new Map(
   [...SPECS.values()].filter((s) => s.block?.statements.some((inner) => inner.secret === true)).map((s) => [s.name, s.block?.statements.map((inner) => inner.name) ?? []]),
 );
 
+/** Whether a word may be shown at all: not when it holds '@', as credentials do (USER:PASSWORD@HOST). */
+export function mayShow(text: string): boolean {
+  return !text.includes('@');
+}
+
 /** A word as the tokenizer gives it: its type, its text as written, where it starts. */
 export interface QuotedWord {
   type: string;
@@ -42,13 +51,19 @@ export interface QuotedWord {
 export interface QuoteContext {
   /** The words are inside a block of secret statements (snmp-user), which takes these: an unknown name is masked too. */
   secretBlock?: readonly string[];
+  /** The words are inside a block no word of which is shown; this quotes its opener ("'token ...'"). */
+  hiddenIn?: string;
 }
 
-/** The context inside the block that `opener` (the words before its '{') opens. */
-export function blockContext(opener: readonly QuotedWord[]): QuoteContext {
+/** The context inside the block that `opener` (the words before its '{') opens, within `outer`. */
+export function blockContext(opener: readonly QuotedWord[], outer: QuoteContext = {}): QuoteContext {
+  if (outer.hiddenIn !== undefined) return outer;
   const keyword = opener[0];
-  const names = keyword?.type === 'word' ? SECRET_BLOCKS.get(keyword.text) : undefined;
-  return names ? { secretBlock: names } : {};
+  const spec = keyword?.type === 'word' ? SPECS.get(keyword.text) : undefined;
+  const names = spec ? SECRET_BLOCKS.get(spec.name) : undefined;
+  if (names && outer.secretBlock === undefined) return { secretBlock: names };
+  if (spec === undefined || spec.secret === true || outer.secretBlock !== undefined) return { hiddenIn: quoteStatement(opener, outer) };
+  return {};
 }
 
 /** The words that may be shown, then MASK if any were left out. */
@@ -58,6 +73,7 @@ function shownWords(words: readonly QuotedWord[], context: QuoteContext): string
   let argsLeft = 0;
   let line: QuotedWord['loc'] | null = null;
   for (const [i, word] of words.entries()) {
+    if (!mayShow(word.text)) return [...shown, MASK];
     const sameLine = line !== null && word.loc.line === line.line && word.loc.file === line.file;
     const isName = word.type === 'word' && (SPECS.has(word.text) || closest(word.text, SPECS.keys()) !== null);
     if (spec !== undefined && sameLine && argsLeft > 0 && !isName) {
@@ -80,9 +96,11 @@ function shownWords(words: readonly QuotedWord[], context: QuoteContext): string
 
 /**
  * The words quoted, shortened if long: 'service DB', 'token ...'; or, when no word may be shown,
- * what the statement is not: "a statement the block does not take (only auth, priv)".
+ * what the statement is not: "a statement the block does not take (only auth, priv)", or where
+ * it is: "a statement in the block of 'token ...'".
  */
 export function quoteStatement(words: readonly QuotedWord[], context: QuoteContext = {}): string {
+  if (context.hiddenIn !== undefined) return `a statement in the block of ${context.hiddenIn} (not repeated: it may hold a secret)`;
   const shown = shownWords(words, context);
   if (shown.length === 0 || shown[0] === MASK) {
     return context.secretBlock ? `a statement the block does not take (only ${context.secretBlock.join(', ')})` : 'a statement';

@@ -79,10 +79,14 @@ export interface StatementSpec<Target> {
   readonly secret?: boolean;
 }
 
-/** A block's statements, and the object they set, handed to `visit` with types that match. */
+/**
+ * A block's statements, and the object they set, handed to `visit` with types that match;
+ * `visit` gives back the names of the statements given (refused ones too). What the block's
+ * statements mean together is checked there.
+ */
 export interface Block<Target> {
   readonly statements: readonly StatementSpec<never>[];
-  enter(parent: Target, visit: <B>(statements: readonly StatementSpec<B>[], target: B) => void): void;
+  enter(parent: Target, visit: <B>(statements: readonly StatementSpec<B>[], target: B) => ReadonlySet<string>): Problem[];
 }
 
 type Check<T> = (arg: Argument) => Value<T>;
@@ -201,7 +205,13 @@ const service: StatementSpec<Draft> = {
     draft.servicesByName.set(arg.value, drafted);
     return [];
   },
-  block: { statements: SERVICE_STATEMENTS, enter: (draft, visit) => visit(SERVICE_STATEMENTS, draft.services[draft.services.length - 1] as ServiceDraft) },
+  block: {
+    statements: SERVICE_STATEMENTS,
+    enter: (draft, visit) => {
+      visit(SERVICE_STATEMENTS, draft.services[draft.services.length - 1] as ServiceDraft);
+      return [];
+    },
+  },
 };
 
 /** Net-SNMP refuses a USM passphrase of fewer than 8 characters (as RFC 3414 section 11.2 advises). */
@@ -251,7 +261,16 @@ const snmpUser: StatementSpec<Draft> = {
     if (earlier) return [{ code: 'CONFIG_DUPLICATE', message: `snmp-user '${arg.value}' already defined at ${earlier.declaredAt.file}:${earlier.declaredAt.line}`, at: arg.loc }];
     return [];
   },
-  block: { statements: SNMP_USER_STATEMENTS, enter: (draft, visit) => visit(SNMP_USER_STATEMENTS, draft.settings.snmpUsers[draft.settings.snmpUsers.length - 1] as SnmpUserConfig) },
+  block: {
+    statements: SNMP_USER_STATEMENTS,
+    enter(draft, visit) {
+      const user = draft.settings.snmpUsers[draft.settings.snmpUsers.length - 1] as SnmpUserConfig;
+      const given = visit(SNMP_USER_STATEMENTS, user);
+      // An auth refused has its own error: priv is not also said to lack it.
+      if (user.priv === null || given.has('auth')) return [];
+      return [{ code: 'CONFIG_CONFLICT', message: `snmp-user '${user.name}': priv needs auth (the USM encrypts only authenticated messages)`, at: user.declaredAt }];
+    },
+  },
 };
 
 const SINK_USAGE = "'snmp-trap-sink' takes HOST[:PORT] COMMUNITY or HOST[:PORT] user NAME";

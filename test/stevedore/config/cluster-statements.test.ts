@@ -23,7 +23,7 @@ describe('the cluster\'s statements', () => {
     const { errors, codes } = await check('service DB;\ncluster-name prod;\ncluster-view yes;\ncluster-host "a/b";\netcd-endpoints 127.0.0.1:0;\n');
     assert.deepEqual(errors, [
       "test.conf:4:14: bad cluster-host 'a/b' (1 to 32 characters of A-Z a-z 0-9 _ . -)",
-      "test.conf:5:16: bad address '127.0.0.1:0': the port must be from 1 to 65535",
+      "test.conf:5:16: bad address '127.0.0.1:0': the port must be a number from 1 to 65535 (use HOST:PORT, as 127.0.0.1:2379)",
       "test.conf:2:14: cluster-name needs etcd-endpoints: the cluster is shared through etcd (add 'etcd-endpoints HOST:PORT ...;')",
     ]);
     assert.deepEqual(codes, ['CONFIG_BAD_NAME', 'CONFIG_BAD_ADDRESS', 'CONFIG_CONFLICT']);

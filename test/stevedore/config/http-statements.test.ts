@@ -32,6 +32,14 @@ describe('http-listen, http-allow, http-host, http-token', () => {
     assert.deepEqual(config?.httpListen, []);
   });
 
+  test('an empty token is said to be empty', async () => {
+    const { errors } = await check('service DB;\nhttp-token "";\ntoken "";\n');
+    assert.deepEqual(errors, [
+      'test.conf:2:12: bad token: it is empty (give a token of only A-Z a-z 0-9 - . _ ~ + / and trailing =, or leave the statement out for none)',
+      'test.conf:3:7: bad token: it is empty (give a token of only A-Z a-z 0-9 - . _ ~ + / and trailing =, or leave the statement out for none)',
+    ]);
+  });
+
   test('mistakes say what to write, and never repeat the token', async () => {
     const { errors } = await check(
       'service DB;\nhttp-listen 127.0.0.1;\nhttp-listen 127.0.0.1:9100;\nhttp-listen 127.0.0.1:9100;\nhttp-listen none;\nhttp-allow 10.0.0.0/33;\nhttp-token "sec ret";\n',

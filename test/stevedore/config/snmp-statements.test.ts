@@ -40,10 +40,10 @@ describe('the embedded agent\'s statements', () => {
       'test.conf:2:22: snmp-user ops: auth takes PROTOCOL PASSWORD (sha, sha256 or sha512, then the password): its first argument is not a protocol',
       "test.conf:2:46: snmp-user 'ops': the priv password is too short (at least 8 characters)",
       "test.conf:3:11: snmp-user 'ops' already defined at test.conf:2",
+      "test.conf:4:1: snmp-user 'bad': priv needs auth (the USM encrypts only authenticated messages)",
       "test.conf:6:26: 'snmp-trap-sink' takes HOST[:PORT] COMMUNITY or HOST[:PORT] user NAME",
       "test.conf:7:1: 'auth' belongs in an snmp-user block: snmp-user NAME { auth ...; }",
       "test.conf:8:15: 'ttl' is not allowed in a snmp-user block (only auth, priv)",
-      "test.conf:4:1: snmp-user 'bad': priv needs auth (the USM encrypts only authenticated messages)",
       "test.conf:5:1: snmp-trap-sink names snmp-user 'nobody', which is not defined",
 ]);
     assert.ok(!errors.join('\n').includes('short;'));

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseAgentxAddress, parseHostPort } from '../../../src/stevedore/config/values/address.js';
+import { parseAgentxAddress, parseHostPort, shownAddress } from '../../../src/stevedore/config/values/address.js';
 import { parseCidr } from '../../../src/stevedore/config/values/cidr.js';
 import { parseDuration } from '../../../src/stevedore/config/values/duration.js';
 import { formatIp, parseIPv6 } from '../../../src/stevedore/config/values/ip.js';
@@ -32,6 +32,24 @@ describe('values', () => {
     ];
     for (const [text, expected] of cases) assert.equal(formatIp(parseIPv6(text) as number[]), expected, text);
     assert.equal(parseIPv6('fe80::1%eth0'), null);
+  });
+
+  test('a refused address is repeated only up to a host that is one and a port of digits', () => {
+    const cases: [string, string | null][] = [
+      ['127.0.0.1:99999', '127.0.0.1:99999'],
+      ['[::1]:0', '[::1]:0'],
+      ['fe80::1%eth0', 'fe80::1%eth0'],
+      ['localhost:x1', 'localhost:...'],
+      ['etcd.example.com:Pa55word', 'etcd.example.com:...'],
+      ['https://10.0.0.1:2379/v3?password=Pa55word', 'https://10.0.0.1:2379...'],
+      ['10.0.0.1:2379#Pa55word', '10.0.0.1:2379...'],
+      ['http://user:Pa55@word@10.0.0.1:2379', 'http://***@10.0.0.1:2379'],
+      ['root:Pa55word', null],
+      ['Pa55word', null],
+      ['eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.dBjftJeZ4CVPmB92K27uhbUJU1p1r', null],
+      ['--user', null],
+    ];
+    for (const [text, shown] of cases) assert.equal(shownAddress(text), shown, text);
   });
 
   test('CIDRs: both families, a lone address, prefix bounds', () => {

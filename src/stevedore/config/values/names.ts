@@ -34,6 +34,7 @@ export function parseSyslogTag(text: string): Value<string> {
 
 export function parseToken(text: string): Value<string> {
   // The token is a secret: messages do not repeat it.
+  if (text === '') return invalid('CONFIG_BAD_TEXT', `bad token: it is empty (give a token of ${BEARER_TOKEN_RULE}, or leave the statement out for none)`);
   return isBearerToken(text) ? valid(text) : invalid('CONFIG_BAD_TEXT', `bad token: use ${BEARER_TOKEN_RULE} (a bearer token, as tallyman --token takes)`);
 }
 
