@@ -172,7 +172,7 @@ describe('etcd sink', () => {
     assert.deepEqual(warnings, ['etcd is unreachable (127.0.0.1:2379: connect ECONNREFUSED); keys are written again when it is back'], 'said once');
     etcd.restart();
     await etcd.getPrefix('/');
-    assert.equal(sink.health().state, 'publishing');
+    assert.deepEqual([sink.health().state, sink.health().lastError], ['publishing', undefined]);
     assert.equal(infos.filter((m) => m.startsWith('etcd: publishing')).length, 1);
   });
 

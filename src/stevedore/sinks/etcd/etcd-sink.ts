@@ -66,6 +66,7 @@ export class EtcdSink {
   private unfollow: (() => void) | null = null;
   /** Whether the key set last settled with etcd holding what it wants. */
   private held = false;
+  /** What made etcd fail, until it answers again. */
   private lastError: string | undefined;
 
   constructor(private readonly options: EtcdSinkOptions) {
@@ -127,6 +128,7 @@ export class EtcdSink {
   /** etcd holds what the key set wants: publishing once the connection has found etcd answering. */
   private settled(): void {
     this.held = true;
+    this.lastError = undefined;
     this.follow(this.options.connection.status);
   }
 
@@ -140,6 +142,7 @@ export class EtcdSink {
   /** Another part's call (the cluster's) found etcd gone or back: the sink says the same. */
   private onConnection(status: EndpointStatus, detail: string): void {
     if (status === 'unreachable') this.lastError = `etcd is unreachable (${detail})`;
+    else if (this.held) this.lastError = undefined;
     this.follow(status);
   }
 
