@@ -19,11 +19,11 @@ export const etcdConnectionSettings = (c: Config): unknown => c.etcdEndpoints.ma
 export class EtcdConnection {
   readonly client: EtcdClient;
   private closed = false;
-  private readonly listeners = new Set<(status: EndpointStatus) => void>();
+  private readonly listeners = new Set<(status: EndpointStatus, detail: string) => void>();
 
   constructor(endpoints: readonly HostPort[]) {
-    this.client = new EtcdClient(endpoints, (status) => {
-      for (const listener of this.listeners) listener(status);
+    this.client = new EtcdClient(endpoints, (status, detail) => {
+      for (const listener of this.listeners) listener(status, detail);
     });
   }
 
@@ -36,8 +36,8 @@ export class EtcdConnection {
     return this.closed ? 'closed' : this.client.status;
   }
 
-  /** Hears each change of reachability; gives the function that stops it. */
-  onStatus(listener: (status: EndpointStatus) => void): () => void {
+  /** Hears each change of reachability (with what the call found: for unreachable, why); gives the function that stops it. */
+  onStatus(listener: (status: EndpointStatus, detail: string) => void): () => void {
     this.listeners.add(listener);
     return () => void this.listeners.delete(listener);
   }

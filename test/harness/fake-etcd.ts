@@ -1,6 +1,7 @@
 import { EtcdError } from '../../src/etcd/errors.js';
 import type { KeyValue, TxnOp } from '../../src/etcd/client.js';
 import type { LeaseClient } from '../../src/etcd/leased-key-set.js';
+import type { EndpointStatus } from '../../src/etcd/index.js';
 import type { FakeTime } from './fake-time.js';
 
 /**
@@ -20,11 +21,30 @@ export class FakeEtcd implements LeaseClient {
   /** Each transaction, as its operations. */
   transactions: TxnOp[][] = [];
   private next = 1;
+  /** Reachability as a connection finds it: set by each call, heard by onStatus (as EtcdConnection's). */
+  status: EndpointStatus = 'unknown';
+  private readonly listeners = new Set<(status: EndpointStatus, detail: string) => void>();
 
   constructor(private readonly time: FakeTime) {}
 
+  onStatus(listener: (status: EndpointStatus, detail: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  /** One call's finding about reachability, as the client's gateway reports it. */
+  found(status: EndpointStatus, detail = ''): void {
+    if (status === this.status) return;
+    this.status = status;
+    for (const listener of this.listeners) listener(status, detail);
+  }
+
   private call(): void {
-    if (!this.up) throw new EtcdError('ETCD_UNREACHABLE', 'etcd is unreachable (127.0.0.1:2379: connect ECONNREFUSED)');
+    if (!this.up) {
+      this.found('unreachable', '127.0.0.1:2379: connect ECONNREFUSED');
+      throw new EtcdError('ETCD_UNREACHABLE', 'etcd is unreachable (127.0.0.1:2379: connect ECONNREFUSED)');
+    }
+    this.found('reachable');
     for (const [lease, { expires }] of this.leases) if (this.time.monotonic() >= expires) this.dropLease(lease);
   }
 

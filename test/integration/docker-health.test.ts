@@ -18,6 +18,7 @@ interface InstanceJson {
   stateSince: string;
   exitCode: number;
   stdout: string;
+  address: string;
   origin: string;
   reports: number;
   consecutiveFailures: number;
@@ -194,20 +195,26 @@ describe("stevedore reads Docker's own health checks (docker-health)", TIMEOUT, 
     await dockerd.dockerOk(['rm', '--force', short]);
   });
 
-  test("restarted with a state file: an automatic service's rows come back with their counters and since-when", async () => {
+  test("restarted with a state file: an automatic service's rows come back with their counters and since-when, a container's with no network too", async () => {
     const config = `docker-socket ${dockerd.socket}; state-file ${dir.file('keeper-state.json')}; ttl 1h; expire 1h; service DB;`;
     keeper = await startStevedore(dir, config, { name: 'keeper' });
     const kept = await run(['--label', 'tallyman.service=kept', '--health-cmd', 'true', '--health-interval', '1s'], SLEEPER(true));
-    const keptRow = async (): Promise<{ service: ServiceJson; row: InstanceJson } | undefined> => {
+    const isolated = await run(['--network', 'none', '--label', 'tallyman.service=kept', '--health-cmd', 'true', '--health-interval', '1s'], SLEEPER(true));
+    const keptRow = async (hostname = kept): Promise<{ service: ServiceJson; row: InstanceJson } | undefined> => {
       const answer = await keeper!.get('/v1/services/kept');
       const service = answer.body as ServiceJson;
-      const row = answer.status === 200 ? service.instances.find((i) => i.hostname === kept) : undefined;
+      const row = answer.status === 200 ? service.instances.find((i) => i.hostname === hostname) : undefined;
       return row && { service, row };
     };
     const before = await waitFor('five probes in the automatic service', async () => {
       const found = await keptRow();
       return found !== undefined && found.row.state === 'ok' && found.row.reports >= 5 ? found : false;
     }, CHANGE_MS, 100);
+    const beforeIsolated = await waitFor('three probes of the container with no network', async () => {
+      const found = await keptRow(isolated);
+      return found !== undefined && found.row.state === 'ok' && found.row.reports >= 3 ? found.row : false;
+    }, CHANGE_MS, 100);
+    assert.equal(beforeIsolated.address, '', 'no IP address: empty');
     await keeper.process.stop();
     keeper = await startStevedore(dir, config, { name: 'keeper' });
     // Read at once: the rows come from the file, not from a probe after the start (a new row
@@ -218,12 +225,16 @@ describe("stevedore reads Docker's own health checks (docker-health)", TIMEOUT, 
     assert.equal(after.service.stateSince, before.service.stateSince);
     assert.equal(after.row.stateSince, before.row.stateSince);
     assert.ok(after.row.reports >= before.row.reports, `reports ${after.row.reports} after ${before.row.reports}`);
+    const afterIsolated = (await keptRow(isolated))?.row;
+    assert.ok(afterIsolated, 'the row of the container with no network is there at start');
+    assert.deepEqual([afterIsolated.address, afterIsolated.stateSince], ['', beforeIsolated.stateSince]);
+    assert.ok(afterIsolated.reports >= beforeIsolated.reports, `reports ${afterIsolated.reports} after ${beforeIsolated.reports}`);
     // Every row came back (the host's other containers' too): none left out.
     const restored = keeper.logLines().find((l) => typeof l.msg === 'string' && l.msg.startsWith('state restored'));
     assert.match(String(restored?.msg), /^state restored: [1-9]\d* instances$/);
     await keeper.process.stop();
     keeper = undefined;
-    await dockerd.dockerOk(['rm', '--force', kept]);
+    await dockerd.dockerOk(['rm', '--force', kept, isolated]);
   });
 
   test('a reload to docker-health no removes its rows at once, from the JSON API and snmptable', async () => {

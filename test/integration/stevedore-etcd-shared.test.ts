@@ -109,6 +109,26 @@ describe('stevedore with both the etcd sink and the cluster on, against a real e
     assert.deepEqual([shown.etcd.connection, shown.cluster.etcd, shown.cluster.publisher.state], ['reachable', 'reachable', 'published']);
   });
 
+  test('etcd refusing connections and no instance ok: the sink says unreachable as the connection does, never publishing', async () => {
+    const refusedDir = tempDir('etcd-refused');
+    const refused = await startStevedore(refusedDir, 'service DB;\netcd-endpoints 127.0.0.1:9;\ncluster-name c1;\n');
+    try {
+      type Shown = { etcd: { state: string; connection: string; lastError?: string }; cluster: { publisher: { state: string } } };
+      const shown = await waitFor('the cluster publisher cut off', async () => {
+        const h = (await refused.get('/v1/health')).body as Shown;
+        return h.cluster.publisher.state === 'cut-off' ? h : null;
+      }, 15_000);
+      assert.deepEqual([shown.etcd.state, shown.etcd.connection], ['unreachable', 'unreachable']);
+      assert.match(shown.etcd.lastError ?? '', /^etcd is unreachable \(127\.0\.0\.1:9: .*ECONNREFUSED/);
+      const said = refused.logLines().map((l) => String(l.msg));
+      assert.deepEqual(said.filter((m) => m.includes('publishing')), [], said.join('\n'));
+      assert.equal(said.filter((m) => m.startsWith('etcd is unreachable')).length, 1, said.join('\n'));
+    } finally {
+      await refused.process.stop();
+      refusedDir.remove();
+    }
+  });
+
   test('etcd stopped and started again: the sink and the cluster show the one connection the same at every moment, and both publish again', async () => {
     const samples: string[] = [];
     const sample = async (): Promise<{ etcd: { state: string }; cluster: { publisher: { state: string } } }> => {

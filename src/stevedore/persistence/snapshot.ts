@@ -141,7 +141,8 @@ export async function readStateFile(text: string): Promise<{ image: RegistryImag
         return;
       }
       // The collector records the source's IP address; tallymanInstanceAddress serves it as one.
-      if (isIP(instance.address) === 0) {
+      // A row Docker made for a container with no IP address (--network host or none) holds ''.
+      if (isIP(instance.address) === 0 && !(instance.address === '' && (instance.origin ?? 'report') !== 'report')) {
         dropped.push({ where, name: instance.hostname, reason: 'address is not an IP address' });
         return;
       }

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import pino from 'pino';
 import { EngineApi } from '../../../src/docker/engine-api.js';
-import { DockerFollower } from '../../../src/stevedore/integrations/docker/follower.js';
+import { createServer as createSocketServer, type Socket } from 'node:net';
+import { ANSWER_BOUND_MS, DockerFollower } from '../../../src/stevedore/integrations/docker/follower.js';
 import { Registry } from '../../../src/stevedore/registry/registry.js';
 import { serviceConfig } from '../../harness/config-fixture.js';
 import { reportFrom } from '../../harness/result-source.js';
@@ -137,6 +138,78 @@ describe('the Docker follower keeps order when dockerd answers slowly', { timeou
       follower.close();
       engine.holdInspections = null;
       engine.onInspect = () => {};
+    }
+  });
+});
+
+/** The real Engine API client, counting the event streams that ended (each failed attempt). */
+class CountingApi extends EngineApi {
+  ended = 0;
+  override events(filters: Record<string, string[]>, handlers: Parameters<EngineApi['events']>[1]): { close(): void } {
+    return super.events(filters, { ...handlers, onEnd: (reason) => { this.ended++; handlers.onEnd(reason); } });
+  }
+}
+
+describe('the Docker follower says what is wrong with dockerd', { timeout: 30_000 }, () => {
+  let dir: TempDir;
+  before(() => {
+    dir = tempDir('docker-problems');
+  });
+  after(() => dir.remove());
+
+  /** A follower on SOCKET whose warnings are kept in `warnings`, retrying every 50 ms. */
+  const setUp = (socket: string) => {
+    const time = new FakeTime();
+    const warnings: string[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(String(JSON.parse(line).msg)) });
+    const registry = new Registry({ services: [serviceConfig('DB')], maxInstances: 100, maxOutputBytes: 4096 }, time);
+    const api = new CountingApi(socket);
+    return { time, warnings, api, follower: new DockerFollower(api, registry, log, time, () => 50) };
+  };
+
+  test('a socket that does not exist: "cannot reach" once, then retried quietly; never "lost dockerd"', async () => {
+    const socket = dir.file('missing.sock');
+    const { time, warnings, api, follower } = setUp(socket);
+    try {
+      follower.start();
+      await waitFor('the first failure', () => api.ended === 1);
+      for (let i = 2; i <= 4; i++) {
+        time.advance(50);
+        await waitFor(`attempt ${i} failed`, () => api.ended === i);
+      }
+      assert.deepEqual(warnings, [`cannot reach dockerd at unix:${socket} (ENOENT: no such socket); retrying`]);
+      assert.equal(follower.health().lastError, 'ENOENT');
+    } finally {
+      follower.close();
+    }
+  });
+
+  test('a socket that accepts and never answers: said once after the bound, and retried', async () => {
+    const socket = dir.file('silent.sock');
+    const held: Socket[] = [];
+    let accepted = 0;
+    const server = createSocketServer((connection) => {
+      accepted++;
+      held.push(connection);
+    });
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    const { time, warnings, follower } = setUp(socket);
+    try {
+      follower.start();
+      await waitFor('the connection accepted', () => accepted === 1);
+      time.advance(ANSWER_BOUND_MS - 1);
+      assert.deepEqual([follower.health().state, warnings], ['connecting', []]);
+      time.advance(1);
+      assert.equal(follower.health().state, 'reconnecting');
+      assert.deepEqual(warnings, [`dockerd at unix:${socket} does not answer within ${ANSWER_BOUND_MS / 1000} s; retrying`]);
+      time.advance(50);
+      await waitFor('tried again', () => accepted === 2);
+      time.advance(ANSWER_BOUND_MS);
+      assert.equal(warnings.length, 1, 'said once');
+    } finally {
+      follower.close();
+      for (const connection of held) connection.destroy();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });

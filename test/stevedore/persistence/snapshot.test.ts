@@ -156,6 +156,32 @@ describe('automatic services in the state file', () => {
     assert.equal(after.service('nginx'), undefined);
   });
 
+  test('a Docker row of a container with no IP address (host or no network) comes back with its counters and since-when', async () => {
+    const time = new FakeTime();
+    const before = new Registry(on, time);
+    before.ensureService('nginx', 'docker-health');
+    const noNetwork = { ...fromDocker, address: '', container: { ...container, ipAddresses: [] } };
+    for (let i = 0; i < 2; i++) before.accept({ service: 'nginx', hostname: '0123456789ab', exitCode: 0 }, noNetwork);
+    time.advance(30 * SECOND);
+    const file = text(before);
+    const { image, dropped } = await readStateFile(file);
+    assert.deepEqual(dropped, []);
+    const after = new Registry(on, time);
+    assert.equal(after.restore(image), 1);
+    const row = after.service('nginx')!.instances.get('0123456789ab')!;
+    assert.deepEqual([row.address, row.reports, row.stateSince], ['', 2, time.wall() - 30 * SECOND]);
+  });
+
+  test('a tallyman row with no address is still dropped', async () => {
+    const time = new FakeTime();
+    const before = new Registry(on, time);
+    before.accept({ service: 'DB', hostname: 'db-1', exitCode: 0 }, reportFrom('10.0.0.2'));
+    const file = JSON.parse(text(before));
+    file.services[0].instances[0].address = '';
+    const { dropped } = await readStateFile(JSON.stringify(file));
+    assert.deepEqual(dropped.map((d) => [d.name, d.reason]), [['db-1', 'address is not an IP address']]);
+  });
+
   test("left out when its source is off or auto-services is no; a declared service's rows of a source that is off are left out too", async () => {
     const time = new FakeTime();
     const file = saved(time);

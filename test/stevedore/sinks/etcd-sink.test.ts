@@ -34,17 +34,23 @@ describe('etcd sink', () => {
     warnings.length = 0;
     registry = new Registry({ services: [serviceConfig('DB', { ttlMs: 60_000 }), serviceConfig('web')], maxInstances: 100, maxOutputBytes: 4096, ttlMs: 90_000, expireMs: 3_600_000 }, time);
     new Sweeper(registry, time).start();
-    sink = new EtcdSink({
+    sink = newSink();
+  });
+
+  /** A sink on the fake etcd, its warnings and errors kept in `warnings`, its info lines in `infos`. */
+  function newSink(infos: string[] = []): EtcdSink {
+    return new EtcdSink({
       etcd,
+      connection: etcd,
       endpoints: ['127.0.0.1:2379'],
       prefix: '/SERVICE',
       ttlSeconds: TTL_SECONDS,
       registry,
       describe: async (id) => (id === CONTAINER.id ? WEB : null),
       time,
-      log: { info: () => {}, warn: (m: string) => void warnings.push(m), error: (m: string) => void warnings.push(m) } as never,
+      log: { info: (m: string) => void infos.push(m), warn: (m: string) => void warnings.push(m), error: (m: string) => void warnings.push(m) } as never,
     });
-  });
+  }
 
   test('an ok instance is published with what its report says; it goes when the instance fails, and comes back', async () => {
     sink.start();
@@ -135,7 +141,7 @@ describe('etcd sink', () => {
     assert.equal(etcd.leases.has(before), false, 'the revived old lease is revoked');
     assert.equal(sink.health().state, 'publishing');
     assert.equal(sink.health().keys, 2);
-    assert.equal(warnings.filter((w) => w.startsWith('etcd unreachable')).length, 1, 'the outage is said once');
+    assert.equal(warnings.filter((w) => w.startsWith('etcd is unreachable')).length, 1, 'the outage is said once');
   });
 
   test('a clean stop revokes the lease: every key gone at once; the sink publishes nothing after', async () => {
@@ -150,6 +156,24 @@ describe('etcd sink', () => {
     time.advance(RENEW_MS);
     await settle();
     assert.deepEqual([etcd.keys.size, sink.health().state, time.pending], [0, 'stopped', 1], 'only the sweeper is left');
+  });
+
+  test('with no instance ok and etcd refusing, the sink says unreachable once the connection finds it so, and publishing only once etcd answers', async () => {
+    const infos: string[] = [];
+    sink = newSink(infos);
+    etcd.stop();
+    sink.start();
+    await settle();
+    assert.equal(sink.health().state, 'connecting', 'nothing has asked etcd yet');
+    assert.equal(infos.length, 0, 'no "publishing" before etcd answered');
+    // Another part on the same connection (the cluster publisher) finds etcd refusing.
+    await etcd.getPrefix('/').catch(() => undefined);
+    assert.deepEqual(sink.health(), { state: 'unreachable', endpoints: ['127.0.0.1:2379'], prefix: '/SERVICE', ttlSeconds: TTL_SECONDS, keys: 0, lastError: 'etcd is unreachable (127.0.0.1:2379: connect ECONNREFUSED)' });
+    assert.deepEqual(warnings, ['etcd is unreachable (127.0.0.1:2379: connect ECONNREFUSED); keys are written again when it is back'], 'said once');
+    etcd.restart();
+    await etcd.getPrefix('/');
+    assert.deepEqual([sink.health().state, sink.health().lastError], ['publishing', undefined]);
+    assert.equal(infos.filter((m) => m.startsWith('etcd: publishing')).length, 1);
   });
 
   test('health shows the session and never more than endpoints', async () => {

@@ -19,6 +19,12 @@ const DESTROYED_MEMORY_MS = 60_000;
 /** What a container name or id can be (docker's own rule): nothing else goes into an API path. */
 const CONTAINER_REF = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
+/** How long dockerd has to accept the event stream's request and answer it before it is said not to answer. */
+export const ANSWER_BOUND_MS = 5000;
+const NO_ANSWER = `no answer within ${ANSWER_BOUND_MS / 1000} s`;
+/** What a connect error code means, in the log line said before dockerd was ever reached. */
+const CONNECT_ERRORS: Record<string, string> = { ENOENT: 'no such socket', ECONNREFUSED: 'nothing listens there', EACCES: 'permission denied' };
+
 const EVENTS = ['start', 'die', 'destroy'];
 /** The end of every health probe (exec_die) and every change of health status, for docker-health. */
 const HEALTH_EVENTS = ['exec_die', 'health_status'];
@@ -35,6 +41,10 @@ export class DockerFollower {
   private readonly containers = new Map<string, ContainerInfo>();
   private stream: { close(): void } | undefined;
   private timer: TimerHandle | null = null;
+  /** Bounds the wait for dockerd's first answer on a connection (ANSWER_BOUND_MS). */
+  private answerTimer: TimerHandle | null = null;
+  /** Whether dockerd was ever followed: before, a failure is "cannot reach", after, "lost". */
+  private followed = false;
   private attempt = 0;
   private lastError: string | undefined;
   private lastRefresh = -Infinity;
@@ -62,6 +72,7 @@ export class DockerFollower {
   close(): void {
     this.setState('closed');
     if (this.timer !== null) this.time.clearTimeout(this.timer);
+    this.stopAnswerTimer();
     this.stream?.close();
     this.dockerHealth?.close();
   }
@@ -127,8 +138,25 @@ export class DockerFollower {
       closed: 'stopped following Docker',
     };
     const line = { socket: this.api.socketPath, from, to, ...detail };
-    if (to === 'reconnecting') this.log.warn(line, messages[to]);
+    if (to === 'following') this.followed = true;
+    if (to === 'reconnecting') this.log.warn(line, this.followed ? messages[to] : this.unreachable(String(detail.reason)));
     else this.log.info(line, messages[to]);
+  }
+
+  /**
+   * Said once, at warn, while dockerd was never reached; the attempts after it are quiet (the
+   * state stays reconnecting) until it is followed.
+   */
+  private unreachable(reason: string): string {
+    const where = `unix:${this.api.socketPath}`;
+    if (reason === NO_ANSWER) return `dockerd at ${where} does not answer within ${ANSWER_BOUND_MS / 1000} s; retrying`;
+    const meaning = CONNECT_ERRORS[reason];
+    return `cannot reach dockerd at ${where} (${meaning === undefined ? reason : `${reason}: ${meaning}`}); retrying`;
+  }
+
+  private stopAnswerTimer(): void {
+    if (this.answerTimer !== null) this.time.clearTimeout(this.answerTimer);
+    this.answerTimer = null;
   }
 
   private connect(): void {
@@ -136,8 +164,14 @@ export class DockerFollower {
     const epoch = ++this.epoch;
     const current = (): boolean => epoch === this.epoch && this.state !== 'closed';
     const events = { type: ['container'], event: this.dockerHealth ? [...EVENTS, ...HEALTH_EVENTS] : EVENTS };
+    // A socket that accepts but never answers would leave the follower connecting, silently.
+    this.answerTimer = this.time.setTimeout(() => {
+      this.answerTimer = null;
+      if (current()) this.lost(NO_ANSWER);
+    }, ANSWER_BOUND_MS);
     this.stream = this.api.events(events, {
       onOpen: () => {
+        this.stopAnswerTimer();
         // Events from now on are seen; what happened while away is read from the list.
         void this.reconcile(current).then(
           () => {
@@ -163,6 +197,7 @@ export class DockerFollower {
   private lost(reason: string): void {
     if (this.state === 'closed') return;
     this.epoch++;
+    this.stopAnswerTimer();
     this.stream?.close();
     this.attempt++;
     this.lastError = reason;

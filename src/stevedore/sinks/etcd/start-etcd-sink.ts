@@ -27,6 +27,7 @@ export function startEtcdSink(config: Config, etcd: EtcdConnection | null, regis
   const hostIp = defaultRouteAddress() ?? '';
   const sink = new EtcdSink({
     etcd: etcd.client,
+    connection: etcd,
     endpoints: config.etcdEndpoints.map(formatHostPort),
     prefix: config.etcdPrefix,
     ttlSeconds: config.etcdTtlSeconds,
