@@ -15,6 +15,9 @@ export function charsetOf(contentType: string): string | null {
   return null;
 }
 
+/** UTF-8 by its registered name, and `utf8`, which is not registered but which many clients send. */
+const UTF8_NAMES = new Set(['utf-8', 'utf8']);
+
 /**
  * Reports' JSON parser, in place of fastify's: the body is read as UTF-8, so another charset is
  * refused (415) rather than misread; then fastify's own parser, refusing `__proto__` and
@@ -28,7 +31,7 @@ export function useReportJsonParser(app: FastifyInstance): void {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, text, done) => {
     const body = text as string;
     const charset = charsetOf(request.headers['content-type'] ?? '');
-    if (charset !== null && charset !== 'utf-8') {
+    if (charset !== null && !UTF8_NAMES.has(charset)) {
       done(refusals.notUtf8(charset), undefined);
       return;
     }

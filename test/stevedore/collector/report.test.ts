@@ -114,7 +114,7 @@ describe('POST /v1/report over real HTTP', { timeout: 30_000 }, () => {
   });
 
   test('charset utf-8 in any case, quoted or not, is JSON', async () => {
-    for (const type of ['application/json; charset=UTF-8', 'application/json; charset="utf-8"', 'Application/JSON;Charset="Utf-8"']) {
+    for (const type of ['application/json; charset=UTF-8', 'application/json; charset="utf-8"', 'Application/JSON;Charset="Utf-8"', 'application/json; charset=utf8']) {
       const r = await rawPost(c.url, JSON.stringify(ok), { 'content-type': type });
       assert.equal(r.status, 204 as number, `${type}: ${JSON.stringify(r.body)}`);
     }
