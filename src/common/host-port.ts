@@ -27,6 +27,11 @@ const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?
 
 const NOT_HOST_PORT = 'is not HOST:PORT (IPv6 addresses go in brackets: [::1]:8990)';
 
+/** A URL's `scheme://` at the start of `text` (RFC 3986 section 3.1), or ''. */
+export function schemeOf(text: string): string {
+  return /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(text)?.[0] ?? '';
+}
+
 /**
  * The text as a message may repeat it: the userinfo of a URL's authority (RFC 3986 section
  * 3.2.1, `user:password@`, deprecated there for holding a password) replaced by `***@`. Up to
@@ -35,7 +40,7 @@ const NOT_HOST_PORT = 'is not HOST:PORT (IPv6 addresses go in brackets: [::1]:89
 export function withoutUserinfo(text: string): string {
   const at = text.lastIndexOf('@');
   if (at < 0) return text;
-  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(text)?.[0] ?? '';
+  const scheme = schemeOf(text);
   return `${scheme}***${text.slice(at)}`;
 }
 

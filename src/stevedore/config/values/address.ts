@@ -4,7 +4,7 @@
  * or a host name.
  */
 import { isIP } from 'node:net';
-import { isHostName, parseHostPort as parseAddress, withoutUserinfo } from '../../../common/host-port.js';
+import { isHostName, parseHostPort as parseAddress, schemeOf, withoutUserinfo } from '../../../common/host-port.js';
 import type { AgentxAddress, HostPort } from '../config.js';
 import { invalid, valid, type Value } from './value.js';
 
@@ -28,7 +28,7 @@ function isShownHost(host: string): boolean {
  */
 export function shownAddress(text: string): string | null {
   const plain = withoutUserinfo(text);
-  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(plain)?.[0] ?? '';
+  const scheme = schemeOf(plain);
   const rest = plain.slice(scheme.length);
   const end = rest.search(/[/?#]/);
   const past = end < 0 ? '' : MASK;
